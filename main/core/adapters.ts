@@ -1,0 +1,53 @@
+import type { Connection, FlagConnection, MetricsConnection } from '../../shared/domain/connections';
+import { RampartError } from '../../shared/errors';
+import type { FlagChange } from '../../shared/domain/flags';
+import type { FlagStore, SecretResolver } from '../flags/flag-store';
+import type { MetricsProvider } from '../metrics/metrics-provider';
+import { createFlagdStore } from '../flags/flagd';
+import { createSimulatedProvider } from '../demo';
+
+export interface AdapterDeps {
+  secrets: SecretResolver;
+  /** Exposure timeline of a flag, for the demo's simulated service: oldest first. */
+  timeline: (flagConnectionId: string, flagKey: string) => { at: number; enabled: boolean; exposure: number | null }[];
+  now: () => number;
+}
+
+function requireSecret(c: Connection, deps: AdapterDeps, which: 'token' | 'appKey', vendor: string): string {
+  const s = deps.secrets(c.id, which);
+  if (!s) {
+    const where = which === 'token' ? c.tokenEnv : c.appKeyEnv;
+    throw new RampartError(
+      'unauthorized',
+      where
+        ? `${vendor}: the environment variable ${where} named by connection '${c.name}' is not set`
+        : `${vendor}: connection '${c.name}' has no ${which === 'token' ? 'token' : 'application key'} configured`,
+    );
+  }
+  return s;
+}
+
+/** Builds the FlagStore for a flag connection. The only place that knows every vendor adapter. */
+export function createFlagStoreFor(c: FlagConnection, deps: AdapterDeps): FlagStore {
+  switch (c.kind) {
+    case 'flagd':
+      return createFlagdStore({ connection: c, now: deps.now });
+    default:
+      throw new RampartError('bad_request', `${c.kind} connections are not supported by this build`);
+  }
+}
+
+export function createMetricsProviderFor(c: MetricsConnection, deps: AdapterDeps): MetricsProvider {
+  switch (c.kind) {
+    case 'simulated':
+      return createSimulatedProvider({
+        connectionId: c.id,
+        timeline: (flagKey: string) => deps.timeline(c.flagConnectionId, flagKey),
+        now: deps.now,
+      });
+    default:
+      throw new RampartError('bad_request', `${c.kind} connections are not supported by this build`);
+  }
+}
+
+export type { FlagChange };

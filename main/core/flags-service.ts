@@ -1,0 +1,144 @@
+import { isFlagConnection, type Connection } from '../../shared/domain/connections';
+import type { FlagChange, FlagState } from '../../shared/domain/flags';
+import type { FlagRow } from '../../shared/contract/requests';
+import { isRampartError } from '../../shared/errors';
+import type { FlagChangeStore } from '../store/flag-changes';
+import type { Records } from '../store/records';
+import type { EventBus } from '../host/registrar';
+import type { ConnectionRegistry } from './connections';
+
+const DAY = 86_400_000;
+
+/**
+ * Reads flags from every connection into one list and one timeline. Vendor history is merged into SQLite (ids are
+ * stable, so re-reading never duplicates a marker); the last known state is kept so an unreachable store still
+ * shows its flags, marked stale with their age.
+ */
+export function createFlagsService(deps: {
+  connections: ConnectionRegistry;
+  changes: FlagChangeStore;
+  records: Records;
+  bus: EventBus;
+  now: () => number;
+}) {
+  const { connections, changes, records, bus, now } = deps;
+  const unwatch = new Map<string, () => void>();
+
+  // Start watching stores that can push (flagd files) as soon as their adapter exists.
+  connections.onFlagStore((c, store) => {
+    unwatch.get(c.id)?.();
+    if (!store.watch) return;
+    unwatch.set(
+      c.id,
+      store.watch((seen) => {
+        changes.add(seen);
+        bus.emit('flags:changed', { changes: seen });
+      }),
+    );
+  });
+
+  async function flagsOf(c: Connection): Promise<{ flags: FlagState[]; stale: FlagRow['stale'] }> {
+    try {
+      const flags = await connections.flagStore(c.id).listFlags();
+      records.snapshots.save(c.id, flags);
+      return { flags, stale: null };
+    } catch (e) {
+      const known = records.snapshots.list(c.id);
+      if (known.length === 0) throw e;
+      const fetchedAt = Math.min(...known.map((k) => k.fetchedAt));
+      const reason = isRampartError(e) ? e.message : String(e);
+      return { flags: known.map((k) => k.flag), stale: { fetchedAt, ageMs: now() - fetchedAt, reason } };
+    }
+  }
+
+  async function list(q: { connectionId?: string; search?: string }): Promise<FlagRow[]> {
+    const targets = connections.list().filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
+    const needle = q.search?.trim().toLowerCase();
+    const rows: FlagRow[] = [];
+    await Promise.all(
+      targets.map(async (c) => {
+        let result: Awaited<ReturnType<typeof flagsOf>>;
+        try {
+          result = await flagsOf(c);
+        } catch {
+          return; // unreachable and never seen: the Connections view shows the error; the list stays usable
+        }
+        const latest = changes.latest(c.id);
+        for (const f of result.flags) {
+          if (needle && !`${f.key} ${f.name} ${c.name}`.toLowerCase().includes(needle)) continue;
+          for (const [env, s] of Object.entries(f.envs)) {
+            rows.push({
+              connectionId: c.id,
+              connectionName: c.name,
+              connectionKind: c.kind,
+              demo: c.demo === true,
+              flagKey: f.key,
+              name: f.name,
+              env,
+              enabled: s.enabled,
+              exposure: s.exposure,
+              lastChange: latest.get(`${f.key}\u0000${env}`) ?? null,
+              stale: result.stale,
+            });
+          }
+        }
+      }),
+    );
+    return rows.sort((a, b) => (b.lastChange?.at ?? 0) - (a.lastChange?.at ?? 0) || a.flagKey.localeCompare(b.flagKey));
+  }
+
+  async function get(connectionId: string, flagKey: string) {
+    const store = connections.flagStore(connectionId);
+    try {
+      const flag = await store.getFlag(flagKey);
+      records.snapshots.save(connectionId, [flag]);
+      return { flag, capabilities: store.capabilities(), stale: null };
+    } catch (e) {
+      if (isRampartError(e) && e.code === 'not_found') throw e;
+      const known = records.snapshots.list(connectionId).find((k) => k.flag.key === flagKey);
+      if (!known) throw e;
+      const reason = isRampartError(e) ? e.message : String(e);
+      return { flag: known.flag, capabilities: store.capabilities(), stale: { fetchedAt: known.fetchedAt, ageMs: now() - known.fetchedAt, reason } };
+    }
+  }
+
+  /** Pulls vendor history into the store (errors leave what is already known), then answers from the store. */
+  async function history(q: { connectionId?: string; flagKey?: string; env?: string; from: number; to: number }): Promise<FlagChange[]> {
+    const targets = connections.list().filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
+    const fresh: FlagChange[] = [];
+    await Promise.all(
+      targets.map(async (c) => {
+        try {
+          const got = await connections.flagStore(c.id).history({ from: q.from, to: q.to, flagKey: q.flagKey, env: q.env });
+          fresh.push(...got);
+        } catch {
+          // Stale history is still history; the flag list shows the connection's error.
+        }
+      }),
+    );
+    changes.add(fresh);
+    return changes.list(q);
+  }
+
+  /** Polls stores that cannot push, so a change made in the vendor's UI shows up as a marker within a poll. */
+  async function pollRecent(windowMs = DAY): Promise<FlagChange[]> {
+    const before = new Set(changes.list({ from: now() - windowMs, to: now() }).map((c) => c.id));
+    const all = await history({ from: now() - windowMs, to: now() });
+    const added = all.filter((c) => !before.has(c.id));
+    if (added.length > 0) bus.emit('flags:changed', { changes: added });
+    return added;
+  }
+
+  return {
+    list,
+    get,
+    history,
+    pollRecent,
+    close(): void {
+      for (const u of unwatch.values()) u();
+      unwatch.clear();
+    },
+  };
+}
+
+export type FlagsService = ReturnType<typeof createFlagsService>;

@@ -1,0 +1,1 @@
+export { createUnleashStore, type UnleashStoreOptions } from './unleash-store';

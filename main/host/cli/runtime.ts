@@ -1,0 +1,36 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createCore, type Core } from '../../core/core';
+import { createHandlers } from '../../core/handlers';
+import { createRegistrar } from '../registrar';
+import { envSecretResolver } from '../env-secrets';
+import pkg from '../../../package.json';
+
+/** Where the CLI and browser host keep their data: --data-dir, else RAMPART_HOME, else the XDG config dir. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RAMPART_HOME) return resolve(env.RAMPART_HOME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'rampart');
+}
+
+/** The resources folder next to the built output (out/main → ../../resources), or beside the sources in tests. */
+export function resourcesDir(): string {
+  const candidates = [join(__dirname, '..', '..', 'resources'), join(__dirname, '..', '..', '..', 'resources'), join(process.cwd(), 'resources')];
+  return candidates.find((c) => existsSync(join(c, 'demo'))) ?? candidates[0];
+}
+
+export function staticDir(): string {
+  const candidates = [join(__dirname, '..', 'renderer'), join(__dirname, '..', '..', 'out', 'renderer'), join(process.cwd(), 'out', 'renderer')];
+  return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[0];
+}
+
+export const VERSION: string = pkg.version;
+
+/** One core + registrar for a CLI invocation or a served host. */
+export function openRuntime(dataDir: string): { core: Core; registrar: ReturnType<typeof createRegistrar> } {
+  let core: Core | undefined;
+  const secrets = envSecretResolver((id) => core?.store.records.connections.get(id));
+  core = createCore({ dataDir, resourcesDir: resourcesDir(), secrets, version: VERSION });
+  const registrar = createRegistrar(createHandlers(core));
+  return { core, registrar };
+}

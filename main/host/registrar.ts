@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import { requests, type Channel, type ParsedRequestOf, type ResponseOf } from '../../shared/contract/requests';
+import { events, type EventName, type EventPayload } from '../../shared/contract/events';
+import { RampartError, toWireError, type Envelope } from '../../shared/errors';
+
+export type Door = 'electron' | 'http' | 'cli';
+
+export interface CallContext {
+  door: Door;
+}
+
+export type Handler<C extends Channel> = (input: ParsedRequestOf<C>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
+export type Handlers = { [C in Channel]: Handler<C> };
+
+/** Summarizes zod issues as `path: message; …` so a bad payload's error names the field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`)
+    .join('; ');
+}
+
+function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(requests, name);
+}
+
+/**
+ * The one registrar behind all three doors (Electron IPC, browser host, CLI). Every payload is parsed by the
+ * contract's schema here — once — before any handler runs; every answer is a `{result} | {error: {code, message}}`
+ * envelope. Handlers never see unvalidated input and never throw across a door.
+ */
+export function createRegistrar(handlers: Handlers) {
+  for (const name of Object.keys(requests)) {
+    if (typeof (handlers as Record<string, unknown>)[name] !== 'function') throw new Error(`registrar: no handler for channel '${name}'`);
+  }
+
+  async function dispatch(channel: string, payload: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
+    if (!isChannel(channel)) return { error: { code: 'bad_request', message: `Unknown channel '${String(channel).slice(0, 80)}'` } };
+    const parsed = requests[channel].input.safeParse(payload ?? {});
+    if (!parsed.success) return { error: { code: 'bad_request', message: `Invalid '${channel}' request: ${describeIssues(parsed.error)}` } };
+    try {
+      const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;
+      return { result: await handler(parsed.data, ctx) };
+    } catch (e) {
+      return { error: toWireError(e) };
+    }
+  }
+
+  /** The typed form for in-process callers (the CLI): throws the RampartError instead of returning the envelope. */
+  async function call<C extends Channel>(channel: C, payload: z.input<(typeof requests)[C]['input']>, ctx: CallContext): Promise<ResponseOf<C>> {
+    const env = await dispatch(channel, payload, ctx);
+    if ('error' in env) throw new RampartError(env.error.code, env.error.message, env.error.details);
+    return env.result as ResponseOf<C>;
+  }
+
+  return { dispatch, call, channels: Object.keys(requests) as Channel[] };
+}
+
+export type Registrar = ReturnType<typeof createRegistrar>;
+
+type Listener = (name: EventName, payload: unknown) => void;
+
+/** Push events from the core. Payloads are checked against the contract in development builds and tests. */
+export function createEventBus(validate = true) {
+  const listeners = new Set<Listener>();
+  return {
+    emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+      if (validate) events[name].parse(payload);
+      for (const l of listeners) {
+        try {
+          l(name, payload);
+        } catch {
+          // A broken subscriber (a closed socket) must not stop the others.
+        }
+      }
+    },
+    subscribe(listener: Listener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,0 +1,174 @@
+import { RampartError, type ErrorCode } from '../../shared/errors';
+
+/**
+ * The one outbound HTTP path for every adapter: a deadline on every attempt, retries only for idempotent calls,
+ * capped exponential backoff with full jitter, and never a retry before the server's own reset time
+ * (Retry-After, or a vendor header such as Datadog's X-RateLimit-Reset or LaunchDarkly's X-Ratelimit-Reset).
+ * Errors come out as RampartError naming the vendor and the reason; the request's secrets never appear in them.
+ */
+export interface HttpCall {
+  /** Vendor name for messages: "Unleash", "Prometheus", … */
+  vendor: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body (serialized here) or a pre-encoded string/URLSearchParams. */
+  body?: unknown;
+  /** Per-attempt deadline. Metrics ≤ 10 s, writes ≤ 15 s (SECURITY.md). */
+  timeoutMs: number;
+  /** Only idempotent calls are retried (reads; PATCH/PUT that set an absolute value may opt in). */
+  idempotent: boolean;
+  maxAttempts?: number; // default 4 for idempotent calls, always 1 otherwise
+  /** Extra status → code mapping for vendor specifics (e.g. LaunchDarkly 405 → approval_required). */
+  statusCodes?: Partial<Record<number, ErrorCode>>;
+  /** How long until the vendor's rate-limit window resets, read from its own headers, in ms from now. */
+  rateLimitResetMs?: (headers: Headers, now: number) => number | undefined;
+  signal?: AbortSignal;
+}
+
+export interface HttpResult<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface HttpDeps {
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+  random: () => number;
+}
+
+export const defaultHttpDeps: HttpDeps = {
+  fetch: (...a) => fetch(...a),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  now: () => Date.now(),
+  random: Math.random,
+};
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const BASE_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 8_000;
+/** Past this, a rate-limit reset is too far away to wait for inside one user action. */
+const MAX_RESET_WAIT_MS = 30_000;
+
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const v = headers.get('retry-after');
+  if (!v) return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function statusCode(status: number, extra?: Partial<Record<number, ErrorCode>>): ErrorCode {
+  const mapped = extra?.[status];
+  if (mapped) return mapped;
+  if (status === 400 || status === 422) return 'bad_request';
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 404) return 'not_found';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  return 'vendor_error';
+}
+
+const REASONS: Record<ErrorCode, string> = {
+  bad_request: 'rejected the request',
+  not_found: 'not found',
+  conflict: 'conflict: the resource changed',
+  approval_required: 'approval required',
+  unauthorized: 'bad or insufficient token',
+  unreachable: 'unreachable',
+  timeout: 'timed out',
+  rate_limited: 'rate limited',
+  vendor_error: 'server error',
+  blocked: 'blocked',
+  internal: 'internal error',
+};
+
+/** Where the request went, without query strings (they may carry keys) or credentials. */
+export function safeTarget(method: string, url: string): string {
+  try {
+    const u = new URL(url);
+    return `${method} ${u.origin}${u.pathname}`;
+  } catch {
+    return method;
+  }
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text.length === 0) return undefined;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json') || /^[\s]*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** A short server-side explanation from common error bodies ({message}, {error}, {detail}, Prometheus' {error}). */
+export function serverMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.slice(0, 300);
+  if (body && typeof body === 'object') {
+    const o = body as Record<string, unknown>;
+    for (const k of ['message', 'error', 'detail', 'errors']) {
+      const v = o[k];
+      if (typeof v === 'string') return v.slice(0, 300);
+      if (Array.isArray(v) && v.length > 0) return String(typeof v[0] === 'object' ? JSON.stringify(v[0]) : v[0]).slice(0, 300);
+    }
+  }
+  return undefined;
+}
+
+export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = defaultHttpDeps): Promise<HttpResult<T>> {
+  const attempts = call.idempotent ? Math.max(1, call.maxAttempts ?? 4) : 1;
+  const target = safeTarget(call.method, call.url);
+  const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+  let body: string | URLSearchParams | undefined;
+  if (call.body instanceof URLSearchParams || typeof call.body === 'string') body = call.body;
+  else if (call.body !== undefined) {
+    body = JSON.stringify(call.body);
+    headers['content-type'] ??= 'application/json';
+  }
+
+  let lastError: RampartError | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const deadline = AbortSignal.timeout(call.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
+    let waitMs: number | undefined;
+    try {
+      const res = await deps.fetch(call.url, { method: call.method, headers, body, signal });
+      const parsed = await readBody(res);
+      if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
+      const code = statusCode(res.status, call.statusCodes);
+      const detail = serverMessage(parsed);
+      lastError = new RampartError(code, `${call.vendor}: ${REASONS[code]} (HTTP ${res.status} on ${target})${detail ? `: ${detail}` : ''}`, {
+        status: res.status,
+        body: parsed,
+      });
+      if (!RETRYABLE_STATUS.has(res.status)) throw lastError;
+      const now = deps.now();
+      waitMs = call.rateLimitResetMs?.(res.headers, now) ?? retryAfterMs(res.headers, now);
+    } catch (e) {
+      if (e instanceof RampartError) {
+        if (e !== lastError || !RETRYABLE_STATUS.has((e.details as { status?: number })?.status ?? 0)) throw e;
+      } else if (call.signal?.aborted) {
+        throw new RampartError('timeout', `${call.vendor}: cancelled (${target})`);
+      } else {
+        const timedOut = deadline.aborted;
+        const cause = (e as { cause?: { code?: string } })?.cause?.code ?? (e as Error)?.message ?? String(e);
+        lastError = timedOut
+          ? new RampartError('timeout', `${call.vendor}: timed out after ${call.timeoutMs} ms (${target})`)
+          : new RampartError('unreachable', `${call.vendor}: unreachable (${target}): ${cause}`);
+      }
+    }
+    if (attempt === attempts) break;
+    if (waitMs !== undefined && waitMs > MAX_RESET_WAIT_MS) break; // reset too far away: report, do not hammer
+    const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1)) * deps.random();
+    await deps.sleep(Math.max(waitMs ?? 0, backoff));
+  }
+  throw lastError ?? new RampartError('internal', `${call.vendor}: request failed (${target})`);
+}

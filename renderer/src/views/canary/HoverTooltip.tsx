@@ -1,0 +1,73 @@
+/**
+ * The one tooltip of the chart stack: at the hover time, every series' value (nearest point within a couple of
+ * pixel columns) and any flag change under the cursor.
+ */
+import type { FlagChange } from '../../../../shared/domain/flags';
+import { PLOT_LEFT, timeToX } from '../../lib/chart-geometry';
+import { formatValue } from '../../lib/format';
+import { nearestPoint, type PlotSeries } from '../../lib/series';
+import { formatDateTime } from '../../lib/time';
+import { useUi } from '../../state/ui-store';
+import { markerColor } from './marker-style';
+
+const TOOLTIP_WIDTH = 300;
+
+export function HoverTooltip({
+  series,
+  changes,
+  from,
+  to,
+  plotWidth,
+  containerWidth,
+  stepMs,
+}: {
+  series: PlotSeries[];
+  changes: FlagChange[];
+  from: number;
+  to: number;
+  plotWidth: number;
+  containerWidth: number;
+  stepMs: number;
+}): React.JSX.Element | null {
+  const hover = useUi((s) => s.hoverTime);
+  if (hover === null || hover < from || hover > to || plotWidth <= 0) return null;
+  const msPerPx = (to - from) / plotWidth;
+  const maxGap = Math.max(stepMs, 3 * msPerPx);
+  const near = changes.filter((c) => Math.abs(c.at - hover) <= 4 * msPerPx);
+  const x = PLOT_LEFT + timeToX(hover, from, to, plotWidth);
+  const left = x + 14 + TOOLTIP_WIDTH > containerWidth ? x - 14 - TOOLTIP_WIDTH : x + 14;
+  return (
+    <div className="hover-tooltip" style={{ left, width: TOOLTIP_WIDTH }} data-testid="hover-tooltip">
+      <div className="tt-time">{formatDateTime(hover)}</div>
+      {near.map((c) => (
+        <div key={c.id} className="tt-change" style={{ borderLeftColor: markerColor(c) }}>
+          <strong>{c.label}</strong>
+          <span className="muted">
+            {' '}
+            at {formatDateTime(c.at).slice(11)}
+            {c.actor ? ` by ${c.actor}` : ''}
+          </span>
+          {c.comment && <div className="muted">“{c.comment}”</div>}
+        </div>
+      ))}
+      <table className="tt-values">
+        <tbody>
+          {series.map((s) => {
+            const p = nearestPoint(s.points, hover, maxGap);
+            return (
+              <tr key={s.key}>
+                <td>
+                  <svg width="18" height="8" aria-hidden="true">
+                    <line x1="0" y1="4" x2="18" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
+                  </svg>
+                </td>
+                <td className="tt-name">{s.name}</td>
+                <td className="num">{formatValue(p?.v ?? null, s.unit)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * One chart of the stack (recharts). It draws only what it is given — series already downsampled by the core,
+ * change markers, ramp bands and verdict windows — and is memoized, so hover and drag (HTML overlays on top)
+ * never re-render the SVG.
+ */
+import { memo } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
+import type { FlagChange } from '../../../../shared/domain/flags';
+import { bandOpacity, type RampBand } from '../../lib/bands';
+import { AXIS_WIDTH, MARGIN, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
+import { formatAxis, type Unit } from '../../lib/format';
+import type { PlotSeries } from '../../lib/series';
+import { formatTick } from '../../lib/time';
+import { markerColor } from './marker-style';
+
+export interface VerdictWindows {
+  baseline: { from: number; to: number; label: string };
+  canary: { from: number; to: number; label: string };
+}
+
+export interface MarkerPlacement {
+  change: FlagChange;
+  row: number;
+  flipped: boolean;
+  width: number;
+}
+
+export interface TimeChartProps {
+  width: number;
+  height: number;
+  from: number;
+  to: number;
+  ticks: number[];
+  tickInterval: number;
+  series: PlotSeries[];
+  leftUnit: Unit;
+  rightUnit: Unit | null;
+  markers: MarkerPlacement[];
+  /** Labels on markers and bands are drawn on the top chart only; lines and shading on every chart. */
+  labelMarkers: boolean;
+  labelBands: boolean;
+  labelWindows: boolean;
+  bands: RampBand[];
+  windows: VerdictWindows | null;
+  showXAxis: boolean;
+}
+
+const AXIS_TICK = { fontSize: 11, fill: '#9aa1ab' };
+const GRID = '#2a2f38';
+const MARKER_ROW_PX = 17;
+
+interface LabelViewBox {
+  viewBox?: { x?: number; y?: number; width?: number; height?: number };
+}
+
+function MarkerLabel({ viewBox, placement }: LabelViewBox & { placement: MarkerPlacement }): React.JSX.Element {
+  const x = viewBox?.x ?? 0;
+  const y = (viewBox?.y ?? 0) + 2 + Math.max(0, placement.row) * MARKER_ROW_PX;
+  const color = markerColor(placement.change);
+  const c = placement.change;
+  if (placement.row < 0) {
+    // No room for the text: a handle at the top; the hover tooltip names the change.
+    return (
+      <g className="change-marker" data-testid="change-marker" data-change-id={c.id} data-label={c.label}>
+        <path d={`M${x - 4},${viewBox?.y ?? 0} L${x + 4},${viewBox?.y ?? 0} L${x},${(viewBox?.y ?? 0) + 6} Z`} fill={color} />
+      </g>
+    );
+  }
+  const left = placement.flipped ? x - placement.width : x;
+  return (
+    <g className="change-marker" data-testid="change-marker" data-change-id={c.id} data-label={c.label}>
+      <rect x={left} y={y} width={placement.width} height={15} rx={3} fill="#161a21" fillOpacity={0.92} stroke={color} strokeWidth={1} />
+      <text x={left + 5} y={y + 11} fontSize={11} fill="#e6e8eb">
+        {c.label}
+      </text>
+    </g>
+  );
+}
+
+function BandLabel({ viewBox, text }: LabelViewBox & { text: string }): React.JSX.Element | null {
+  const w = viewBox?.width ?? 0;
+  if (w < 30) return null;
+  return (
+    <text className="band-label" x={(viewBox?.x ?? 0) + 5} y={(viewBox?.y ?? 0) + (viewBox?.height ?? 0) - 6} fontSize={11} fill="#8ab8ff">
+      {text}
+    </text>
+  );
+}
+
+function WindowLabel({ viewBox, text, color }: LabelViewBox & { text: string; color: string }): React.JSX.Element | null {
+  if ((viewBox?.width ?? 0) < 40) return null;
+  return (
+    <text x={(viewBox?.x ?? 0) + 5} y={(viewBox?.y ?? 0) + 13} fontSize={11} fontWeight={600} fill={color}>
+      {text}
+    </text>
+  );
+}
+
+function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
+  const margin = { ...MARGIN, right: MARGIN.right + (p.rightUnit ? 0 : AXIS_WIDTH) };
+  return (
+    <LineChart width={p.width} height={p.height} margin={margin} accessibilityLayer={false}>
+      <defs>
+        <pattern id="hatch-baseline" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width="6" height="6" fill="#a58cff" fillOpacity="0.06" />
+          <line x1="0" y1="0" x2="0" y2="6" stroke="#a58cff" strokeWidth="2" strokeOpacity="0.35" />
+        </pattern>
+      </defs>
+      <CartesianGrid stroke={GRID} strokeDasharray="0" vertical horizontal />
+      <XAxis
+        dataKey="t"
+        type="number"
+        scale="linear"
+        domain={[p.from, p.to]}
+        allowDataOverflow
+        ticks={p.ticks}
+        tickFormatter={(t: number) => formatTick(t, p.tickInterval)}
+        tick={AXIS_TICK}
+        stroke={GRID}
+        height={p.showXAxis ? X_AXIS_HEIGHT : 0}
+        hide={!p.showXAxis}
+        interval={0}
+      />
+      <YAxis
+        yAxisId="left"
+        width={AXIS_WIDTH}
+        domain={[0, 'auto']}
+        tickFormatter={(v: number) => formatAxis(v, p.leftUnit)}
+        tick={AXIS_TICK}
+        stroke={GRID}
+        allowDataOverflow={false}
+      />
+      {p.rightUnit && (
+        <YAxis
+          yAxisId="right"
+          orientation="right"
+          width={AXIS_WIDTH}
+          domain={[0, 'auto']}
+          tickFormatter={(v: number) => formatAxis(v, p.rightUnit ?? 'ratio')}
+          tick={AXIS_TICK}
+          stroke={GRID}
+        />
+      )}
+      {p.bands.map((b) => (
+        <ReferenceArea
+          key={`band-${b.from}`}
+          yAxisId="left"
+          x1={b.from}
+          x2={b.to}
+          fill="#5794f2"
+          fillOpacity={bandOpacity(b.effective)}
+          stroke="none"
+          ifOverflow="hidden"
+          label={p.labelBands ? (props: LabelViewBox) => <BandLabel {...props} text={b.label} /> : undefined}
+        />
+      ))}
+      {p.windows && (
+        <ReferenceArea
+          yAxisId="left"
+          x1={Math.max(p.windows.baseline.from, p.from)}
+          x2={Math.min(p.windows.baseline.to, p.to)}
+          fill="url(#hatch-baseline)"
+          stroke="#a58cff"
+          strokeOpacity={0.6}
+          strokeDasharray="4 3"
+          ifOverflow="hidden"
+          label={p.labelWindows ? (props: LabelViewBox) => <WindowLabel {...props} text={p.windows?.baseline.label ?? 'baseline'} color="#c3b3ff" /> : undefined}
+        />
+      )}
+      {p.windows && p.windows.canary.from !== p.windows.baseline.from && (
+        <ReferenceArea
+          yAxisId="left"
+          x1={Math.max(p.windows.canary.from, p.from)}
+          x2={Math.min(p.windows.canary.to, p.to)}
+          fill="#2ec4b6"
+          fillOpacity={0.05}
+          stroke="#2ec4b6"
+          strokeOpacity={0.5}
+          strokeDasharray="4 3"
+          ifOverflow="hidden"
+          label={p.labelWindows ? (props: LabelViewBox) => <WindowLabel {...props} text={p.windows?.canary.label ?? 'canary'} color="#5fd9cc" /> : undefined}
+        />
+      )}
+      {p.series.map((s) => (
+        <Line
+          key={s.key}
+          yAxisId={s.axis}
+          data={s.points}
+          dataKey="v"
+          name={s.name}
+          type="linear"
+          stroke={s.color}
+          strokeWidth={s.role === 'control' ? 1.25 : 1.5}
+          strokeDasharray={s.dash}
+          dot={false}
+          activeDot={false}
+          connectNulls={false}
+          isAnimationActive={false}
+        />
+      ))}
+      {p.markers.map((m) => (
+        <ReferenceLine
+          key={m.change.id}
+          yAxisId="left"
+          x={m.change.at}
+          stroke={markerColor(m.change)}
+          strokeWidth={1.5}
+          strokeDasharray="4 3"
+          ifOverflow="discard"
+          label={p.labelMarkers ? (props: LabelViewBox) => <MarkerLabel {...props} placement={m} /> : undefined}
+        />
+      ))}
+    </LineChart>
+  );
+}
+
+export const TimeChart = memo(TimeChartImpl);

@@ -1,0 +1,70 @@
+/** No watch saved for this flag yet: show the core's proposal (metrics, queries) and let the user save it. */
+import { useState } from 'react';
+import type { Watch } from '../../../../shared/domain/metrics';
+import type { RampartError } from '../../../../shared/errors';
+import { api } from '../../api';
+import { asRampartError } from '../../api/envelope';
+import { queryClient } from '../../data/query';
+import { ErrorNotice } from '../../components/ErrorNotice';
+
+export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<RampartError | null>(null);
+  const save = async (): Promise<void> => {
+    setSaving(true);
+    setError(null);
+    try {
+      await api.call('watches:save', { watch });
+      queryClient.invalidate((channel) => channel === 'watches:forFlag' || channel === 'watches:list');
+    } catch (e) {
+      setError(asRampartError(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <div className="panel watch-proposal" data-testid="watch-proposal">
+      <div className="panel-header">
+        <h2>No watch for this flag yet</h2>
+      </div>
+      <p className="muted">
+        Rampart proposes watching these metrics from <code>{watch.metricsConnectionId}</code>
+        {watch.selector ? (
+          <>
+            {' '}
+            with selector <code>{watch.selector}</code>
+          </>
+        ) : null}
+        , split by <code>{watch.variantLabel}</code>:
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th>metric</th>
+            <th>kind</th>
+            <th>unit</th>
+            <th>critical</th>
+            <th>query</th>
+          </tr>
+        </thead>
+        <tbody>
+          {watch.metrics.map((m) => (
+            <tr key={m.name}>
+              <td>{m.name}</td>
+              <td>{m.kind}</td>
+              <td>{m.unit}</td>
+              <td>{m.critical ? 'yes' : 'no'}</td>
+              <td>
+                <code className="query">{m.query}</code>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error && <ErrorNotice error={error} title="Save watch" />}
+      <button type="button" className="button primary" disabled={saving} onClick={() => void save()} data-testid="save-watch">
+        {saving ? 'Saving…' : 'Save and watch'}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** The `rampart judge` input (STATISTICS.md). Also what the verdict service feeds the judge. */
+const finiteOrNull = z.number().nullable(); // NaN/missing steps arrive as null and are dropped by the judge
+const Counts = z.object({ errors: z.number().int().min(0), total: z.number().int().min(0) }).refine((c) => c.errors <= c.total, {
+  message: 'errors must not exceed total',
+});
+
+export const JudgeMetricInput = z.discriminatedUnion('kind', [
+  z.object({
+    name: z.string().min(1),
+    kind: z.literal('latency'),
+    critical: z.boolean().optional(),
+    weight: z.number().positive().optional(),
+    /** Allowed canary/baseline mean ratio before failing; default 1.10. */
+    allowedIncrease: z.number().gt(1).optional(),
+    baseline: z.array(finiteOrNull),
+    canary: z.array(finiteOrNull),
+  }),
+  z.object({
+    name: z.string().min(1),
+    kind: z.literal('errors'),
+    critical: z.boolean().optional(),
+    weight: z.number().positive().optional(),
+    baseline: Counts,
+    canary: Counts,
+  }),
+  z.object({
+    name: z.string().min(1),
+    kind: z.literal('quantile'),
+    /** The quantile of raw observations to compare, e.g. 0.99. */
+    quantile: z.number().gt(0).lt(1),
+    critical: z.boolean().optional(),
+    weight: z.number().positive().optional(),
+    baseline: z.array(finiteOrNull),
+    canary: z.array(finiteOrNull),
+  }),
+]);
+export type JudgeMetricInput = z.infer<typeof JudgeMetricInput>;
+
+export const JudgeInput = z.object({
+  confidence: z.number().gt(0.5).lt(1).default(0.98),
+  passScore: z.number().min(0).max(100).optional(),
+  marginalScore: z.number().min(0).max(100).optional(),
+  metrics: z.array(JudgeMetricInput).min(1),
+});
+export type JudgeInput = z.input<typeof JudgeInput>;
+export type JudgeInputParsed = z.output<typeof JudgeInput>;
+
+export const MetricVerdict = z.object({
+  name: z.string(),
+  kind: z.enum(['latency', 'errors', 'quantile']),
+  verdict: z.enum(['pass', 'fail', 'nodata']),
+  direction: z.enum(['higher', 'lower', 'same']),
+  method: z.string(),
+  pValue: z.number().nullable(),
+  estimate: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  ratio: z.number().nullable(),
+  baselineN: z.number(),
+  canaryN: z.number(),
+  critical: z.boolean(),
+  reason: z.string(),
+});
+export type MetricVerdict = z.infer<typeof MetricVerdict>;
+
+export const OVERALL_VERDICTS = ['pass', 'marginal', 'fail', 'inconclusive'] as const;
+
+export const JudgeOutput = z.object({
+  verdict: z.enum(OVERALL_VERDICTS),
+  score: z.number(),
+  metrics: z.array(MetricVerdict),
+  reason: z.string().optional(),
+});
+export type JudgeOutput = z.infer<typeof JudgeOutput>;
+
+export const BASELINE_KINDS = ['pre', 'control', 'seasonal'] as const;
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
+
+/** A verdict for a watch: the judge's output plus what it was computed over, so it can be explained. */
+export const WatchVerdict = JudgeOutput.extend({
+  watchId: z.string(),
+  baseline: z.object({ kind: z.enum(BASELINE_KINDS), from: z.number(), to: z.number(), label: z.string() }),
+  canary: z.object({ from: z.number(), to: z.number(), label: z.string() }),
+  /** The change the canary window starts at, if any. */
+  changeId: z.string().nullable(),
+  queries: z.record(z.string(), z.string()),
+  computedAt: z.number(),
+  /** Extra live-judge detail (always-valid intervals, onset, bake time) added by the full judge. */
+  extras: z.record(z.string(), z.unknown()).optional(),
+});
+export type WatchVerdict = z.infer<typeof WatchVerdict>;

@@ -1,0 +1,54 @@
+/**
+ * Error codes every door (IPC, browser host, CLI) returns in the `{error: {code, message}}` envelope.
+ * Callers branch on the code, never on the message text.
+ */
+export const ERROR_CODES = [
+  'bad_request', // the payload or arguments failed validation
+  'not_found', // flag, connection, watch or environment does not exist
+  'conflict', // the flag changed since the user looked (read-compare-write refused)
+  'approval_required', // the vendor wants an approval / change request; never retried
+  'unauthorized', // token missing, wrong or lacking permission
+  'unreachable', // connection refused, DNS, reset
+  'timeout', // the call exceeded its deadline
+  'rate_limited', // 429 after honouring Retry-After within our budget
+  'vendor_error', // the vendor answered with an error or a malformed body
+  'blocked', // Rampart refused on purpose (e.g. ramp while metrics have no data, without override)
+  'internal', // a bug in Rampart
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error that carries a stable code across every door. Messages name the problem for a human. */
+export class RampartError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'RampartError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isRampartError(e: unknown): e is RampartError {
+  return e instanceof RampartError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'RampartError');
+}
+
+/** The wire form of an error. `details` must never contain a secret. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export type Envelope<T> = { result: T } | { error: WireError };
+
+export function toWireError(e: unknown): WireError {
+  if (isRampartError(e)) return { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'internal', message: `Internal error: ${message}` };
+}
+
+export function fromWireError(w: WireError): RampartError {
+  return new RampartError(w.code, w.message, w.details);
+}

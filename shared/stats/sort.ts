@@ -1,0 +1,130 @@
+/**
+ * Fast numeric sorting and selection for Float64Array. V8's built-in typed-array sort costs ~80 ns per element at
+ * 10k–20k elements, which alone would eat most of the judge's time budget (20 metrics × 2 arms × 10k samples), so
+ * large arrays are sorted by an LSD radix sort on the IEEE-754 bit patterns (6 passes of 11 bits), and single ranks
+ * are found by Floyd–Rivest selection instead of a full sort.
+ */
+
+const RADIX_MIN = 256;
+const DIGIT_BITS = 11;
+const BUCKETS = 1 << DIGIT_BITS;
+const DIGIT_MASK = BUCKETS - 1;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Sorts finite (or ±Infinity) numbers ascending, in place, and returns the same array. NaN is not allowed. */
+export function sortFloat64(a: Float64Array): Float64Array {
+  const n = a.length;
+  if (n < RADIX_MIN || !LITTLE_ENDIAN) return a.sort();
+  const words = new Uint32Array(a.buffer, a.byteOffset, n * 2);
+  let hi = new Uint32Array(n);
+  let lo = new Uint32Array(n);
+  // Map each double to an unsigned 64-bit key that orders like the number: flip all bits of negatives,
+  // only the sign bit of positives.
+  for (let i = 0; i < n; i++) {
+    const h = words[2 * i + 1];
+    const l = words[2 * i];
+    if (h & 0x80000000) {
+      hi[i] = ~h >>> 0;
+      lo[i] = ~l >>> 0;
+    } else {
+      hi[i] = (h | 0x80000000) >>> 0;
+      lo[i] = l;
+    }
+  }
+  // One histogram per digit, all in one read of the keys.
+  const counts = new Uint32Array(6 * BUCKETS);
+  for (let i = 0; i < n; i++) {
+    const l = lo[i];
+    const h = hi[i];
+    counts[l & DIGIT_MASK]++;
+    counts[BUCKETS + ((l >>> 11) & DIGIT_MASK)]++;
+    counts[2 * BUCKETS + (l >>> 22)]++;
+    counts[3 * BUCKETS + (h & DIGIT_MASK)]++;
+    counts[4 * BUCKETS + ((h >>> 11) & DIGIT_MASK)]++;
+    counts[5 * BUCKETS + (h >>> 22)]++;
+  }
+  let hiTmp = new Uint32Array(n);
+  let loTmp = new Uint32Array(n);
+  const offsets = new Uint32Array(BUCKETS);
+  for (let pass = 0; pass < 6; pass++) {
+    const base = pass * BUCKETS;
+    let skip = false;
+    let running = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = counts[base + b];
+      if (c === n) skip = true; // every key has the same digit here: nothing to reorder
+      offsets[b] = running;
+      running += c;
+    }
+    if (skip) continue;
+    const useHigh = pass >= 3;
+    const shift = (pass % 3) * DIGIT_BITS;
+    for (let i = 0; i < n; i++) {
+      const word = useHigh ? hi[i] : lo[i];
+      const digit = (word >>> shift) & DIGIT_MASK;
+      const at = offsets[digit]++;
+      hiTmp[at] = hi[i];
+      loTmp[at] = lo[i];
+    }
+    [hi, hiTmp] = [hiTmp, hi];
+    [lo, loTmp] = [loTmp, lo];
+  }
+  for (let i = 0; i < n; i++) {
+    const h = hi[i];
+    if (h & 0x80000000) {
+      words[2 * i + 1] = (h & 0x7fffffff) >>> 0;
+      words[2 * i] = lo[i];
+    } else {
+      words[2 * i + 1] = ~h >>> 0;
+      words[2 * i] = ~lo[i] >>> 0;
+    }
+  }
+  return a;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * Rearranges a[left..right] so that a[k] holds the value it would have after sorting, smaller-or-equal values
+ * before it and larger-or-equal after (Floyd & Rivest, CACM 1975). Returns a[k].
+ */
+export function selectInPlace(a: Float64Array, k: number, left = 0, right = a.length - 1): number {
+  while (right > left) {
+    if (right - left > 600) {
+      // Recurse on a small sample-sized range around k first so the pivot lands close to the k-th value.
+      const n = right - left + 1;
+      const i = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (i - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (i * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - i) * s) / n + sd));
+      selectInPlace(a, k, newLeft, newRight);
+    }
+    const t = a[k];
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right] > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i] < t) i++;
+      while (a[j] > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+  return a[k];
+}

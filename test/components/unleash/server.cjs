@@ -1,0 +1,62 @@
+'use strict';
+/*
+ * Runs one Unleash OSS server in this child process, so its many timers, its database pool and its logger stay out
+ * of the test runner. Started by harness.ts; configuration comes in the RAMPART_UNLEASH_HARNESS environment variable
+ * (JSON). Reports {type:'ready'} or {type:'failed'} over the IPC channel, stops on SIGTERM/SIGINT, and exits when the
+ * parent goes away (IPC disconnect) so no server outlives its test run.
+ */
+const config = JSON.parse(process.env.RAMPART_UNLEASH_HARNESS || '{}');
+let unleash;
+let stopping = false;
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  const force = setTimeout(() => process.exit(code), 5000);
+  force.unref();
+  try {
+    if (unleash) await unleash.stop();
+  } catch (e) {
+    process.stderr.write(`unleash stop failed: ${e && e.message}\n`);
+  }
+  process.exit(code);
+}
+
+process.on('SIGTERM', () => shutdown(0));
+process.on('SIGINT', () => shutdown(0));
+process.on('disconnect', () => shutdown(0));
+
+function send(message) {
+  if (process.send && process.connected) process.send(message);
+}
+
+(async () => {
+  const { start } = require('unleash-server');
+  unleash = await start({
+    db: {
+      user: 'postgres',
+      password: '',
+      host: '127.0.0.1',
+      port: config.dbPort,
+      database: config.database,
+      ssl: false,
+      pool: { min: 0, max: 4 },
+    },
+    server: {
+      host: '127.0.0.1',
+      port: config.port,
+      unleashUrl: `http://127.0.0.1:${config.port}`,
+      gracefulShutdownEnable: false,
+    },
+    authentication: {
+      initApiTokens: [{ environment: '*', project: '*', secret: config.adminToken, type: 'admin', tokenName: 'rampart-harness' }],
+    },
+    versionCheck: { enable: false },
+    logLevel: 'warn',
+  });
+  send({ type: 'ready', version: unleash.version });
+})().catch((e) => {
+  send({ type: 'failed', message: String((e && e.stack) || e) });
+  process.stderr.write(`unleash start failed: ${(e && e.stack) || e}\n`);
+  shutdown(1);
+});
