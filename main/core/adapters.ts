@@ -4,6 +4,7 @@ import type { FlagChange } from '../../shared/domain/flags';
 import type { FlagStore, SecretResolver } from '../flags/flag-store';
 import type { MetricsProvider } from '../metrics/metrics-provider';
 import { createFlagdStore } from '../flags/flagd';
+import { createUnleashStore } from '../flags/unleash';
 import { createSimulatedProvider } from '../demo';
 
 export interface AdapterDeps {
@@ -32,6 +33,8 @@ export function createFlagStoreFor(c: FlagConnection, deps: AdapterDeps): FlagSt
   switch (c.kind) {
     case 'flagd':
       return createFlagdStore({ connection: c, now: deps.now });
+    case 'unleash':
+      return createUnleashStore({ connection: c, token: requireSecret(c, deps, 'token', 'Unleash') });
     default:
       throw new RampartError('bad_request', `${c.kind} connections are not supported by this build`);
   }

@@ -19,7 +19,8 @@ export function createFlagChangeStore(db: Db) {
       const args: (string | number)[] = [q.from, q.to];
       if (q.connectionId) (where.push('connection_id = ?'), args.push(q.connectionId));
       if (q.flagKey) (where.push('flag_key = ?'), args.push(q.flagKey));
-      if (q.env) (where.push('env = ?'), args.push(q.env));
+      // env '*' marks changes that concern every environment (a flag created or archived).
+      if (q.env) (where.push("(env = ? OR env = '*')"), args.push(q.env));
       const rows = db.prepare(`SELECT json FROM flag_changes WHERE ${where.join(' AND ')} ORDER BY at, id`).all(...args) as { json: string }[];
       return rows.map((r) => FlagChange.parse(JSON.parse(r.json)));
     },

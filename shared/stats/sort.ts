@@ -1,18 +1,31 @@
 /**
  * Fast numeric sorting and selection for Float64Array. V8's built-in typed-array sort costs ~80 ns per element at
  * 10k–20k elements, which alone would eat most of the judge's time budget (20 metrics × 2 arms × 10k samples), so
- * large arrays are sorted by an LSD radix sort on the IEEE-754 bit patterns (6 passes of 11 bits), and single ranks
+ * large arrays are sorted by an LSD radix sort on the IEEE-754 bit patterns (4 passes of 12 bits), and single ranks
  * are found by Floyd–Rivest selection instead of a full sort.
  */
 
 const RADIX_MIN = 256;
-const DIGIT_BITS = 11;
+const DIGIT_BITS = 12;
 const BUCKETS = 1 << DIGIT_BITS;
 const DIGIT_MASK = BUCKETS - 1;
+const PASSES = 4; // 4 × 12 = the top 48 bits of the key: sign, exponent and 36 mantissa bits
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Sorts finite (or ±Infinity) numbers ascending, in place, and returns the same array. NaN is not allowed. */
+/** Digit `pass` (0 = least significant of the 48 sorted bits) of the 64-bit key hi:lo. */
+function digit(hi: number, lo: number, pass: number): number {
+  if (pass === 0) return (lo >>> 16) & DIGIT_MASK;
+  if (pass === 1) return ((hi & 0xff) << 4) | (lo >>> 28);
+  if (pass === 2) return (hi >>> 8) & DIGIT_MASK;
+  return hi >>> 20;
+}
+
+/**
+ * Sorts finite (or ±Infinity) numbers ascending, in place, and returns the same array. NaN is not allowed.
+ * Radix passes order the numbers by their top 48 key bits; numbers that agree there differ by less than one part
+ * in 2³⁶ and are put in order by a final insertion pass, which is linear on the almost-sorted result.
+ */
 export function sortFloat64(a: Float64Array): Float64Array {
   const n = a.length;
   if (n < RADIX_MIN || !LITTLE_ENDIAN) return a.sort();
@@ -32,22 +45,19 @@ export function sortFloat64(a: Float64Array): Float64Array {
       lo[i] = l;
     }
   }
-  // One histogram per digit, all in one read of the keys.
-  const counts = new Uint32Array(6 * BUCKETS);
+  const counts = new Uint32Array(PASSES * BUCKETS); // one histogram per digit, all from one read of the keys
   for (let i = 0; i < n; i++) {
     const l = lo[i];
     const h = hi[i];
-    counts[l & DIGIT_MASK]++;
-    counts[BUCKETS + ((l >>> 11) & DIGIT_MASK)]++;
-    counts[2 * BUCKETS + (l >>> 22)]++;
-    counts[3 * BUCKETS + (h & DIGIT_MASK)]++;
-    counts[4 * BUCKETS + ((h >>> 11) & DIGIT_MASK)]++;
-    counts[5 * BUCKETS + (h >>> 22)]++;
+    counts[(l >>> 16) & DIGIT_MASK]++;
+    counts[BUCKETS + (((h & 0xff) << 4) | (l >>> 28))]++;
+    counts[2 * BUCKETS + ((h >>> 8) & DIGIT_MASK)]++;
+    counts[3 * BUCKETS + (h >>> 20)]++;
   }
   let hiTmp = new Uint32Array(n);
   let loTmp = new Uint32Array(n);
   const offsets = new Uint32Array(BUCKETS);
-  for (let pass = 0; pass < 6; pass++) {
+  for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * BUCKETS;
     let skip = false;
     let running = 0;
@@ -58,12 +68,8 @@ export function sortFloat64(a: Float64Array): Float64Array {
       running += c;
     }
     if (skip) continue;
-    const useHigh = pass >= 3;
-    const shift = (pass % 3) * DIGIT_BITS;
     for (let i = 0; i < n; i++) {
-      const word = useHigh ? hi[i] : lo[i];
-      const digit = (word >>> shift) & DIGIT_MASK;
-      const at = offsets[digit]++;
+      const at = offsets[digit(hi[i], lo[i], pass)]++;
       hiTmp[at] = hi[i];
       loTmp[at] = lo[i];
     }
@@ -79,6 +85,16 @@ export function sortFloat64(a: Float64Array): Float64Array {
       words[2 * i + 1] = ~h >>> 0;
       words[2 * i] = ~lo[i] >>> 0;
     }
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    if (a[i - 1] <= v) continue;
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
   }
   return a;
 }

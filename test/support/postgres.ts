@@ -16,6 +16,11 @@ export interface ThrowawayPostgres {
   user: 'postgres';
   /** Directory holding the data dir, the log and the Unix socket; removed by stop(). */
   dir: string;
+  /**
+   * argv that stops this server from any process (e.g. a child that outlives a killed test runner); run it, then
+   * remove `dir`. stop() does both.
+   */
+  stopCommand: string[];
   createDatabase(name: string): Promise<void>;
   /** Stops the server (immediate mode) and removes the directory. Safe to call twice. */
   stop(): Promise<void>;
@@ -46,15 +51,14 @@ function candidateBinDirs(): string[] {
   return dirs;
 }
 
-export function findPostgresBinaries(): PgBinaries {
-  const dirs = candidateBinDirs();
+export function findPostgresBinaries(dirs: string[] = candidateBinDirs()): PgBinaries {
   const find = (name: string): string | undefined => dirs.map((d) => join(d, name)).find((p) => existsSync(p));
   const initdb = find('initdb');
   const pgCtl = find('pg_ctl');
   const psql = find('psql');
   if (!initdb || !pgCtl || !psql) {
     const missing = [!initdb && 'initdb', !pgCtl && 'pg_ctl', !psql && 'psql'].filter(Boolean).join(', ');
-    throw new Error(`PostgreSQL binaries not found (${missing}; looked in ${dirs.slice(0, 6).join(', ')}, …): ${POSTGRES_INSTALL_HINT}`);
+    throw new Error(`PostgreSQL binaries not found (${missing}; looked in ${dirs.slice(0, 6).join(', ')}${dirs.length > 6 ? ', …' : ''}): ${POSTGRES_INSTALL_HINT}`);
   }
   return { initdb, pgCtl, psql };
 }
@@ -90,9 +94,13 @@ function runAsClusterOwner(): RunAs {
   return { prefix, uid: Number(uid), gid: Number(gid) };
 }
 
+/** The full argv that runs `argv` as the cluster owner. */
+function asOwner(runAs: RunAs, argv: string[]): string[] {
+  return runAs.prefix[runAs.prefix.length - 1] === '-c' ? [...runAs.prefix, argv.map(shellQuote).join(' ')] : [...runAs.prefix, ...argv];
+}
+
 function run(runAs: RunAs, argv: string[], timeoutMs: number): Promise<string> {
-  const full = runAs.prefix[runAs.prefix.length - 1] === '-c' ? [...runAs.prefix, argv.map(shellQuote).join(' ')] : [...runAs.prefix, ...argv];
-  const [cmd, ...args] = full;
+  const [cmd, ...args] = asOwner(runAs, argv);
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${argv[0]} failed: ${(stderr || stdout || error.message).trim().slice(-2000)}`));
@@ -124,12 +132,13 @@ export async function startPostgres(opts: { databases?: string[] } = {}): Promis
   let started = false;
   let stopped = false;
 
+  const stopCommand = asOwner(runAs, [bins.pgCtl, '-D', dataDir, '-m', 'immediate', '-w', 'stop']);
   const stopSync = (): void => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', stopSync);
     if (started) {
-      const [cmd, ...args] = [...runAs.prefix, bins.pgCtl, '-D', dataDir, '-m', 'immediate', '-w', 'stop'];
+      const [cmd, ...args] = stopCommand;
       spawnSync(cmd, args, { stdio: 'ignore', timeout: 30_000 });
     }
     rmSync(dir, { recursive: true, force: true });
@@ -152,6 +161,7 @@ export async function startPostgres(opts: { databases?: string[] } = {}): Promis
       port,
       user: 'postgres',
       dir,
+      stopCommand,
       async createDatabase(name: string) {
         if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${JSON.stringify(name)}`);
         // Trust authentication over TCP: psql can connect as the postgres role from any OS user.

@@ -1,6 +1,6 @@
 import { RampartError } from '../../../shared/errors';
 import { flagEntries } from './flagd-schema';
-import { interpretFlag, isEmptyTargeting, isRecord, type FractionalBucket, type JsonPathPart } from './flagd-model';
+import { interpretFlag, isEmptyTargeting, isRecord, type FlagView, type FractionalBucket, type JsonPathPart } from './flagd-model';
 
 /**
  * Pure edits of a parsed flagd document (the raw JSON, every field kept in file order). The caller clones the
@@ -87,12 +87,9 @@ function fractionalNode(treatment: string, control: string, percent: number): Re
   return { fractional: [defaultBucketBy(), [treatment, percent], [control, 100 - percent]] };
 }
 
-/** Set the exposure of `flagKey` in `doc` (mutated) to an integer `percent`. */
-export function applyExposure(doc: Record<string, unknown>, flagKey: string, percent: number, file: string): void {
-  const def = findFlagDef(doc, flagKey, file);
-  const evaluators = isRecord(doc.$evaluators) ? doc.$evaluators : {};
-  const view = interpretFlag(flagKey, def, evaluators);
-  const where = `flagd file ${file}: flag "${flagKey}"`;
+/** Throws `bad_request` when Rampart cannot ramp this flag by rewriting weights (checked before any conflict check). */
+export function assertRampable(view: FlagView, file: string): void {
+  const where = `flagd file ${file}: flag "${view.key}"`;
   if (!view.treatment || !view.control || view.treatment === view.control) {
     throw new RampartError('bad_request', `${where} needs a treatment and a control variant to be ramped (variants: ${view.variants.join(', ')})`);
   }
@@ -103,15 +100,27 @@ export function applyExposure(doc: Record<string, unknown>, flagKey: string, per
   if (rule?.viaEvaluator) {
     throw new RampartError('bad_request', `${where}: its fractional rule is in the shared $evaluators entry "${rule.viaEvaluator}"; edit it by hand`);
   }
+  if (rule?.buckets.some((b) => b.weight === null)) {
+    throw new RampartError('bad_request', `${where}: its fractional weights are computed (JsonLogic expressions); edit them by hand`);
+  }
+}
+
+/** Set the exposure of `flagKey` in `doc` (mutated) to an integer `percent`. */
+export function applyExposure(doc: Record<string, unknown>, flagKey: string, percent: number, file: string): void {
+  const def = findFlagDef(doc, flagKey, file);
+  const evaluators = isRecord(doc.$evaluators) ? doc.$evaluators : {};
+  const view = interpretFlag(flagKey, def, evaluators);
+  const where = `flagd file ${file}: flag "${flagKey}"`;
+  assertRampable(view, file);
+  const rule = view.fractional;
+  const treatment = view.treatment as string;
+  const control = view.control as string;
   if (rule) {
-    if (rule.buckets.some((b) => b.weight === null)) {
-      throw new RampartError('bad_request', `${where}: its fractional weights are computed (JsonLogic expressions); edit them by hand`);
-    }
     const node = getAt(def.targeting, rule.path) as { fractional: unknown[] };
     const args = node.fractional;
     const head = rule.hasBucketBy ? [args[0]] : [];
     const oldEntries = (rule.hasBucketBy ? args.slice(1) : args) as unknown[][];
-    const next = rampWeights(rule.buckets, view.control, view.treatment, percent);
+    const next = rampWeights(rule.buckets, control, treatment, percent);
     // Rewrite the weight inside each existing entry, so entries keep their order and any extra elements.
     const used = new Set<number>();
     const entries = next.map((b) => {
@@ -126,7 +135,7 @@ export function applyExposure(doc: Record<string, unknown>, flagKey: string, per
     return;
   }
   if (isEmptyTargeting(def.targeting)) {
-    def.targeting = fractionalNode(view.treatment, view.control, percent);
+    def.targeting = fractionalNode(treatment, control, percent);
     return;
   }
   const targeting = def.targeting as Record<string, unknown>;
@@ -135,8 +144,8 @@ export function applyExposure(doc: Record<string, unknown>, flagKey: string, per
     const chain = targeting.if as unknown[];
     const hasElse = chain.length % 2 === 1;
     const last = hasElse ? chain[chain.length - 1] : null;
-    if (last === null || last === view.control) {
-      targeting.if = [...(hasElse ? chain.slice(0, -1) : chain), fractionalNode(view.treatment, view.control, percent)];
+    if (last === null || last === control) {
+      targeting.if = [...(hasElse ? chain.slice(0, -1) : chain), fractionalNode(treatment, control, percent)];
       return;
     }
   }

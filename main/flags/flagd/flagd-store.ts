@@ -3,7 +3,7 @@ import type { FlagChange, FlagState, FlagStoreCapabilities } from '../../../shar
 import type { Connection } from '../../../shared/domain/connections';
 import { RampartError } from '../../../shared/errors';
 import type { FlagStore, HistoryRange, SetExposureOptions, WriteOptions } from '../flag-store';
-import { applyEnabled, applyExposure, findFlagDef } from './flagd-edit';
+import { applyEnabled, applyExposure, assertRampable, findFlagDef } from './flagd-edit';
 import { hashText, readTextWithHash, replaceFileIfUnchanged, serializeLike } from './flagd-file';
 import { envStateOf, interpretFlag, isRecord, type FlagView } from './flagd-model';
 import { flagEntries, parseFlagdText } from './flagd-schema';
@@ -84,9 +84,9 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
   }
 
   /** Read → check → edit → atomic replace, retried when the file changes under us between read and rename. */
-  function edit(flagKey: string, envKey: string, check: (view: FlagView) => void, mutate: (doc: Record<string, unknown>) => void): Promise<void> {
+  async function edit(flagKey: string, envKey: string, check: (view: FlagView) => void, mutate: (doc: Record<string, unknown>) => void): Promise<void> {
     checkEnv(envKey);
-    return serialized(async () => {
+    await serialized(async () => {
       for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
         const snapshot = await load(); // throws on a malformed file: nothing is written
         const view = interpretFlag(flagKey, findFlagDef(snapshot.raw, flagKey, file), evaluatorsOf(snapshot.raw));
@@ -121,15 +121,16 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
     // A flag file keeps no history. The core stores what the watcher saw and what Rampart did, and merges them.
     history: async (_range: HistoryRange): Promise<FlagChange[]> => [],
 
-    setExposure(flagKey: string, envKey: string, percent: number, opts: SetExposureOptions) {
+    async setExposure(flagKey: string, envKey: string, percent: number, opts: SetExposureOptions) {
       if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-        return Promise.reject(new RampartError('bad_request', `flagd: exposure must be a number from 0 to 100, got ${percent}`));
+        throw new RampartError('bad_request', `flagd: exposure must be a number from 0 to 100, got ${percent}`);
       }
       const target = Math.round(percent); // exposureStep 1: integer weights out of 100
-      return edit(
+      await edit(
         flagKey,
         envKey,
         (view) => {
+          assertRampable(view, file);
           const matches =
             opts.expected === null
               ? view.fractionalCount === 0
@@ -147,8 +148,8 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
       );
     },
 
-    setEnabled(flagKey: string, envKey: string, on: boolean, _opts: WriteOptions) {
-      return edit(flagKey, envKey, () => undefined, (doc) => applyEnabled(doc, flagKey, on, file));
+    async setEnabled(flagKey: string, envKey: string, on: boolean, _opts: WriteOptions) {
+      await edit(flagKey, envKey, () => undefined, (doc) => applyEnabled(doc, flagKey, on, file));
     },
 
     watch(onChange) {

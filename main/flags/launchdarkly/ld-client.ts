@@ -102,7 +102,7 @@ export function createLdClient(o: LdClientOptions) {
     const out: I[] = [];
     let next: string | undefined = first;
     for (let n = 0; next && n < MAX_PAGES; n++) {
-      const page = await get(next, schema);
+      const page: { items: I[]; _links?: Record<string, { href?: string } | null> } = await get(next, schema);
       out.push(...page.items);
       if (page.items.length === 0 || enough?.(page.items)) break;
       next = page._links?.next?.href ?? undefined;
@@ -124,8 +124,9 @@ export function createLdClient(o: LdClientOptions) {
         },
       };
       try {
+        // `content-type` in lower case: httpJson adds that exact key itself when absent, and two would merge.
         const res = await httpJson(
-          { vendor: VENDOR, method: 'PATCH', url, headers: { ...headers, 'Content-Type': contentType }, body, timeoutMs: timeouts.writeMs, idempotent: false, statusCodes },
+          { vendor: VENDOR, method: 'PATCH', url, headers: { ...headers, 'content-type': contentType }, body, timeoutMs: timeouts.writeMs, idempotent: false, statusCodes },
           deps,
         );
         return res.body;

@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import { changeLabel, type ChangeState, type FlagChange } from '../../../shared/domain/flags';
 import { RampartError } from '../../../shared/errors';
 import { UnleashStrategy, UnleashVariant, describeIssues, type UnleashEvent } from './unleash-schemas';
 import { UNLEASH_ROLLOUT_STRATEGY, parseRollout } from './unleash-state';
-import { z } from 'zod';
 
 /**
  * Unleash event log → Rampart FlagChange (chart markers). Event shapes: `src/lib/types/events.ts` at v6.10.1 and a
@@ -43,18 +43,27 @@ function isRollout(s: UnleashStrategy): boolean {
   return s.name === UNLEASH_ROLLOUT_STRATEGY && s.disabled !== true;
 }
 
+/** JSON with object keys sorted: Unleash's preData and data list the same fields in different orders. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
 /** What besides the rollout changed in a strategy update, in a few words. */
 function strategyDiff(before: UnleashStrategy, after: UnleashStrategy): string {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  const same = (a: unknown, b: unknown): boolean => canonical(a ?? []) === canonical(b ?? []);
   const what: string[] = [];
   if (before.name !== after.name) what.push(`${before.name} → ${after.name}`);
   if ((before.disabled ?? false) !== (after.disabled ?? false)) what.push(after.disabled ? 'strategy paused' : 'strategy resumed');
   if (!same(before.constraints, after.constraints)) what.push('constraints changed');
   if (!same(before.segments, after.segments)) what.push('segments changed');
   if (!same(before.variants, after.variants)) what.push('variants changed');
-  const { rollout: _a, ...restBefore } = before.parameters ?? {};
-  const { rollout: _b, ...restAfter } = after.parameters ?? {};
-  if (!same(restBefore, restAfter)) what.push('parameters changed');
+  const otherParameters = (s: UnleashStrategy) => Object.fromEntries(Object.entries(s.parameters ?? {}).filter(([k]) => k !== 'rollout'));
+  if (!same(otherParameters(before), otherParameters(after))) what.push('parameters changed');
   return what.length ? `${after.name}: ${what.join(', ')}` : `${after.name} updated`;
 }
 

@@ -76,8 +76,14 @@ export function createUnleashStore(opts: UnleashStoreOptions): FlagStore {
       .map((e) => ({ key: e.name, name: e.name }));
   }
 
-  async function getFlagIn(flagKey: string, envKeys: ReadonlySet<string>): Promise<FlagState> {
-    return toFlagState(await api.get(featurePath(project, flagKey), UnleashFeature), envKeys);
+  /** A flag archived or deleted between the listing and its fetch is left out, not an error for the whole list. */
+  async function listedFlag(flagKey: string, envKeys: ReadonlySet<string>): Promise<FlagState | undefined> {
+    try {
+      return toFlagState(await api.get(featurePath(project, flagKey), UnleashFeature), envKeys);
+    } catch (e) {
+      if (isRampartError(e) && e.code === 'not_found') return undefined;
+      throw e;
+    }
   }
 
   return {
@@ -88,7 +94,8 @@ export function createUnleashStore(opts: UnleashStoreOptions): FlagStore {
     async listFlags() {
       const [envs, names] = await Promise.all([environments(), flagNames(api, project)]);
       const envKeys = new Set(envs.map((e) => e.key));
-      return mapLimit(names, FLAG_FETCH_CONCURRENCY, (name) => getFlagIn(name, envKeys));
+      const flags = await mapLimit(names, FLAG_FETCH_CONCURRENCY, (name) => listedFlag(name, envKeys));
+      return flags.filter((f): f is FlagState => f !== undefined);
     },
 
     // One request: the per-flag endpoint lists only the environments enabled for the project (a read-back after

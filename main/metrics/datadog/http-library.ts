@@ -38,6 +38,9 @@ export class DatadogTransport implements client.HttpLibrary {
     const body = request.getBody();
     if (body !== undefined && typeof body !== 'string') throw new RampartError('internal', 'Datadog: unexpected non-text request body');
 
+    // Lower-case names, so the client's "Accept" replaces httpJson's default "accept" instead of doubling it.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
     let lastResetSec: string | null = null;
     const observingFetch: typeof fetch = async (input, init) => {
       const res = await this.opts.http.fetch(input, init);
@@ -50,7 +53,7 @@ export class DatadogTransport implements client.HttpLibrary {
           vendor: 'Datadog',
           method,
           url: request.getUrl(),
-          headers: request.getHeaders(),
+          headers,
           body,
           timeoutMs: this.opts.timeoutMs,
           idempotent: this.opts.idempotent,
@@ -61,11 +64,11 @@ export class DatadogTransport implements client.HttpLibrary {
         { ...this.opts.http, fetch: observingFetch },
       );
       const text = res.body === undefined ? '' : typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-      const headers: Record<string, string> = {};
+      const responseHeaders: Record<string, string> = {};
       res.headers.forEach((value, name) => {
-        headers[name] = value;
+        responseHeaders[name] = value;
       });
-      return new client.ResponseContext(res.status, headers, {
+      return new client.ResponseContext(res.status, responseHeaders, {
         text: async () => text,
         binary: async () => Buffer.from(text, 'utf8'),
       });

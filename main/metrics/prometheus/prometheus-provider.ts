@@ -82,7 +82,11 @@ export function createPrometheusProvider(opts: PrometheusProviderOptions): Metri
   const { connection } = opts;
   const http = opts.http ?? defaultHttpDeps;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const base = connection.url.endsWith('/') ? connection.url : `${connection.url}/`;
+  const base = new URL(connection.url.endsWith('/') ? connection.url : `${connection.url}/`);
+  if (base.username || base.password) {
+    // fetch refuses such URLs and echoes them — password included — in its error message.
+    throw new RampartError('bad_request', `Prometheus: connection "${connection.id}" has credentials in its URL; use its auth setting instead`);
+  }
   const endpoint = new URL('api/v1/query_range', base).toString();
 
   async function range(query: string, from: number, to: number, stepMs: number, signal?: AbortSignal): Promise<Series[]> {

@@ -14,10 +14,9 @@ export interface SseMessage {
 }
 /** The part of the DOM EventSource this transport uses. */
 export interface EventSourceLike {
+  /** Named SSE events carry `data`; the built-in 'open' and 'error' events do not. */
   addEventListener(type: string, listener: (ev: SseMessage) => void): void;
   close(): void;
-  onerror: ((ev: unknown) => void) | null;
-  onopen: ((ev: unknown) => void) | null;
 }
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; credentials: 'same-origin' }) => Promise<{
   status: number;
@@ -44,8 +43,8 @@ export function httpTransport(opts: HttpTransportOptions): Transport & { close()
   const ensureStream = (): void => {
     if (source) return;
     source = opts.openEventSource(`${opts.baseUrl}/events`);
-    source.onopen = () => opts.onStreamStatus?.(true);
-    source.onerror = () => opts.onStreamStatus?.(false); // EventSource reconnects by itself
+    source.addEventListener('open', () => opts.onStreamStatus?.(true));
+    source.addEventListener('error', () => opts.onStreamStatus?.(false)); // EventSource reconnects by itself
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (ev) => {
         let payload: unknown;

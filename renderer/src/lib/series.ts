@@ -129,3 +129,17 @@ export function nearestPoint(points: readonly ChartPoint[], t: number, maxGapMs:
 export function countPoints(series: readonly PlotSeries[]): number {
   return series.reduce((n, s) => n + s.points.filter((p) => p.v !== null).length, 0);
 }
+
+/**
+ * Whether a series is drawn unless the user toggled it: the whole-population line is hidden when the same
+ * metric is also split by variant — treatment vs control is the comparison that matters, and three lines per
+ * metric bury it.
+ */
+export function defaultVisible(s: PlotSeries, all: readonly PlotSeries[]): boolean {
+  if (s.role !== 'all') return true;
+  return !all.some((o) => o.metric === s.metric && o.variant !== null);
+}
+
+export function isVisible(s: PlotSeries, all: readonly PlotSeries[], overrides: Readonly<Record<string, boolean>>): boolean {
+  return overrides[s.key] ?? defaultVisible(s, all);
+}

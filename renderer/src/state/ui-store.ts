@@ -6,14 +6,11 @@
 import { create } from 'zustand';
 import type { BaselineKind } from '../../../shared/domain/verdict';
 import { HOUR } from '../lib/time';
+import type { FlagSelection } from '../lib/filters';
 
 export type ViewId = 'canary' | 'audit' | 'connections';
 
-export interface FlagSelection {
-  connectionId: string;
-  flagKey: string;
-  env: string;
-}
+export type { FlagSelection };
 
 export const RANGE_PRESETS = [
   { label: '1h', ms: HOUR },
@@ -35,6 +32,8 @@ export interface UiState {
   baseline: BaselineKind;
   hoverTime: number | null;
   flagListOpen: boolean;
+  /** Series the user showed or hid from the legend, by series key; others follow `defaultVisible`. */
+  seriesVisibility: Record<string, boolean>;
   setView(view: ViewId): void;
   select(selection: FlagSelection): void;
   setRange(ms: number): void;
@@ -43,6 +42,7 @@ export interface UiState {
   setBaseline(kind: BaselineKind): void;
   setHoverTime(t: number | null): void;
   setFlagListOpen(open: boolean): void;
+  setSeriesVisible(key: string, visible: boolean): void;
 }
 
 const SELECTION_KEY = 'rampart.selection';
@@ -74,6 +74,7 @@ export const useUi = create<UiState>((set) => ({
   baseline: 'pre',
   hoverTime: null,
   flagListOpen: true,
+  seriesVisibility: {},
   setView: (view) => {
     window.history.replaceState(null, '', `#/${view}`);
     set({ view });
@@ -92,6 +93,7 @@ export const useUi = create<UiState>((set) => ({
   setBaseline: (baseline) => set({ baseline }),
   setHoverTime: (hoverTime) => set({ hoverTime }),
   setFlagListOpen: (flagListOpen) => set({ flagListOpen }),
+  setSeriesVisible: (key, visible) => set((s) => ({ seriesVisibility: { ...s.seriesVisibility, [key]: visible } })),
 }));
 
 /** The visible [from, to]: the zoom if any, else the live window. */

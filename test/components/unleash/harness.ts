@@ -101,7 +101,13 @@ export async function startUnleash(opts: StartUnleashOptions = {}): Promise<Runn
       NODE_ENV: 'production',
       SEND_TELEMETRY: 'false', // options.telemetry:false is ignored by Unleash 6; only the env var works
       CHECK_VERSION: 'false',
-      RAMPART_UNLEASH_HARNESS: JSON.stringify({ dbPort: pg.port, database: 'unleash', port, adminToken: token }),
+      RAMPART_UNLEASH_HARNESS: JSON.stringify({
+        dbPort: pg.port,
+        database: 'unleash',
+        port,
+        adminToken: token,
+        orphanCleanup: { stopCommand: pg.stopCommand, dir: pg.dir },
+      }),
     };
     child = fork(join(HARNESS_DIR, 'server.cjs'), [], { cwd: HARNESS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     process.on('exit', killOnExit);

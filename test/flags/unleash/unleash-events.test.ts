@@ -38,6 +38,12 @@ describe('Unleash event normalization', () => {
     expect(one(fx.eventDefaultAdded)).toMatchObject({ kind: 'targeting', env: 'development', label: 'targeting: added default strategy' });
   });
 
+  it('does not call reordered fields a change', () => {
+    const reordered = { ...fx.eventRamp, preData: { ...fx.rolloutStrategy('5'), constraints: [{ contextName: 'appName', values: ['web'], operator: 'IN' }] } };
+    expect(one(reordered)).toMatchObject({ kind: 'exposure', to: { exposure: 25 } });
+    expect(one(reordered)?.to).not.toHaveProperty('targeting');
+  });
+
   it('treats pausing a rollout strategy as its exposure going to 0', () => {
     expect(one(fx.eventPaused)).toMatchObject({ kind: 'exposure', label: 'rollout 25% → 0%', to: { exposure: 0, targeting: 'flexibleRollout: strategy paused' } });
   });

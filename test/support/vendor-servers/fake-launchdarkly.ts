@@ -164,7 +164,10 @@ export async function startFakeLaunchDarkly(opts: FakeLaunchDarklyOptions = {}):
 
   function patchFlag(req: RecordedRequest, flag: LdFlag): FakeResponse {
     const type = String(req.headers['content-type'] ?? '');
-    if (!type.startsWith('application/json')) return err(415, 'unsupported_media_type', 'Content-Type must be application/json');
+    // One media type only: a doubled header ("…, application/json") is not a semantic patch, nor valid JSON Patch.
+    if (!/^application\/json(;\s*domain-model=launchdarkly\.semanticpatch)?$/.test(type)) {
+      return err(415, 'unsupported_media_type', `Unsupported Content-Type ${type}`);
+    }
     if (req.body === undefined) return err(400, 'invalid_request', 'Request body is not valid JSON');
     const outcome = type.includes(SEMANTIC) ? applySemanticPatch(flag, req.body, envKeys()) : applyJsonPatch(flag, req.body);
     if (!outcome.ok) return err(outcome.status, outcome.code, outcome.message);

@@ -6,7 +6,8 @@ import { useEffect } from 'react';
 import { useQuery } from '../../data/use-query';
 import { useUi } from '../../state/ui-store';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { FlagList, isSelected } from './FlagList';
+import { FlagList } from './FlagList';
+import { isSelected } from '../../lib/filters';
 import { FlagWorkspace } from './FlagWorkspace';
 
 export function CanaryWatchView(): React.JSX.Element {

@@ -6,17 +6,7 @@ import { useMemo, useState } from 'react';
 import type { FlagRow } from '../../../../shared/contract';
 import { formatPercent } from '../../lib/format';
 import { formatAgo, formatDuration } from '../../lib/time';
-import type { FlagSelection } from '../../state/ui-store';
-
-export function rowMatches(row: FlagRow, search: string): boolean {
-  const q = search.trim().toLowerCase();
-  if (!q) return true;
-  return [row.flagKey, row.name, row.env, row.connectionName, row.connectionKind].some((f) => f.toLowerCase().includes(q));
-}
-
-export function isSelected(row: FlagRow, sel: FlagSelection | null): boolean {
-  return sel !== null && sel.connectionId === row.connectionId && sel.flagKey === row.flagKey && sel.env === row.env;
-}
+import { flagRowMatches, isSelected, type FlagSelection } from '../../lib/filters';
 
 export function FlagList({
   rows,
@@ -30,7 +20,7 @@ export function FlagList({
   now: number;
 }): React.JSX.Element {
   const [search, setSearch] = useState('');
-  const visible = useMemo(() => rows.filter((r) => rowMatches(r, search)), [rows, search]);
+  const visible = useMemo(() => rows.filter((r) => flagRowMatches(r, search)), [rows, search]);
   return (
     <div className="flag-list">
       <input

@@ -1,4 +1,5 @@
 /** One flag in one environment: header with actions, health banner, charts, verdict, and the rollout dialog. */
+import { useMemo } from 'react';
 import type { FlagRow } from '../../../../shared/contract';
 import { useQuery } from '../../data/use-query';
 import { PROPOSE_ROLLBACK_AFTER, useConnectionStatus } from '../../state/connection-store';
@@ -16,7 +17,9 @@ export function FlagWorkspace({ row }: { row: FlagRow }): React.JSX.Element {
   const watchQ = useQuery('watches:forFlag', { ...ids, env: row.env });
   const watch = watchQ.data?.watch;
   const envState = flag.data?.flag.envs[row.env];
-  const names = { treatment: envState?.treatment, control: envState?.control };
+  const treatment = envState?.treatment;
+  const control = envState?.control;
+  const names = useMemo(() => ({ treatment, control }), [treatment, control]);
   const health = useConnectionStatus((s) => (watch ? s.providers[watch.metricsConnectionId] : undefined));
   const dialogMode = useRolloutDialog((s) => s.mode);
   const openDialog = useRolloutDialog((s) => s.open);

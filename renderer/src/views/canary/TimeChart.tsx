@@ -11,6 +11,7 @@ import { AXIS_WIDTH, MARGIN, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
 import { formatAxis, type Unit } from '../../lib/format';
 import type { PlotSeries } from '../../lib/series';
 import { formatTick } from '../../lib/time';
+import { estimateLabelWidth } from '../../lib/label-layout';
 import { markerColor } from './marker-style';
 
 export interface VerdictWindows {
@@ -77,20 +78,27 @@ function MarkerLabel({ viewBox, placement }: LabelViewBox & { placement: MarkerP
   );
 }
 
+/** Exposure of a ramp step, in a pill at the bottom-left of its band (only when the band is wide enough). */
 function BandLabel({ viewBox, text }: LabelViewBox & { text: string }): React.JSX.Element | null {
-  const w = viewBox?.width ?? 0;
-  if (w < 30) return null;
+  const w = estimateLabelWidth(text);
+  if ((viewBox?.width ?? 0) < w + 4) return null;
+  const x = (viewBox?.x ?? 0) + 3;
+  const y = (viewBox?.y ?? 0) + (viewBox?.height ?? 0) - 17;
   return (
-    <text className="band-label" x={(viewBox?.x ?? 0) + 5} y={(viewBox?.y ?? 0) + (viewBox?.height ?? 0) - 6} fontSize={11} fill="#8ab8ff">
-      {text}
-    </text>
+    <g className="band-label" data-testid="ramp-band-label">
+      <rect x={x} y={y} width={w} height={14} rx={7} fill="#1a2840" fillOpacity={0.9} stroke="#3d5f99" strokeWidth={1} />
+      <text x={x + w / 2} y={y + 10.5} fontSize={10.5} fill="#b3ccff" textAnchor="middle">
+        {text}
+      </text>
+    </g>
   );
 }
 
+/** Verdict window name, right-aligned at the window's end so adjacent baseline/canary labels do not collide. */
 function WindowLabel({ viewBox, text, color }: LabelViewBox & { text: string; color: string }): React.JSX.Element | null {
-  if ((viewBox?.width ?? 0) < 40) return null;
+  if ((viewBox?.width ?? 0) < estimateLabelWidth(text)) return null;
   return (
-    <text x={(viewBox?.x ?? 0) + 5} y={(viewBox?.y ?? 0) + 13} fontSize={11} fontWeight={600} fill={color}>
+    <text x={(viewBox?.x ?? 0) + (viewBox?.width ?? 0) - 5} y={(viewBox?.y ?? 0) + 13} fontSize={11} fontWeight={600} fill={color} textAnchor="end">
       {text}
     </text>
   );

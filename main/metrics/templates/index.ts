@@ -1,7 +1,8 @@
-import { RampartError } from '../../shared/errors';
-import type { MetricSpec } from '../../shared/domain/metrics';
-import { renderTemplate } from './templates/render';
-import { validateDatadogScope, validateDatadogTagKey, validatePromLabelName, validatePromSelector } from './templates/selector';
+import { RampartError } from '../../../shared/errors';
+import type { MetricSpec } from '../../../shared/domain/metrics';
+import { validateDatadogScope, validateDatadogTagKey } from '../datadog/scope';
+import { validatePromLabelName, validatePromSelector } from '../prometheus/selector';
+import { renderTemplate } from './render';
 
 /**
  * Default metric set of a watch, per provider, following the OpenTelemetry HTTP server conventions:
@@ -104,3 +105,7 @@ export function renderQuery(spec: Pick<MetricSpec, 'name' | 'query'>, opts: Rend
     throw e;
   }
 }
+
+export { HOLES, renderTemplate, type Hole } from './render';
+export { validatePromLabelName, validatePromSelector } from '../prometheus/selector';
+export { validateDatadogScope, validateDatadogTagKey } from '../datadog/scope';

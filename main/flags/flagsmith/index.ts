@@ -1,0 +1,1 @@
+export { createFlagsmithStore, type FlagsmithStoreOptions } from './flagsmith-store';

@@ -1,0 +1,1 @@
+export { createLaunchDarklyStore, type LaunchDarklyStoreOptions } from './launchdarkly-store';

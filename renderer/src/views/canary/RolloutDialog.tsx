@@ -1,0 +1,161 @@
+/**
+ * Confirmation for Ramp and Rollback: flag, environment, from → to, and a required comment (autofocused; Enter
+ * confirms, Escape cancels). Errors come back by code: conflict shows the live state and offers a reload,
+ * approval_required says an approval was requested, blocked offers an explicit, audited "ramp anyway".
+ */
+import { useState } from 'react';
+import type { FlagRow } from '../../../../shared/contract';
+import { RAMP_STEPS, formatPercent, nextRampStep } from '../../../../shared/domain/flags';
+import type { RampartError } from '../../../../shared/errors';
+import { api } from '../../api';
+import { asRampartError } from '../../api/envelope';
+import { Modal } from '../../components/Modal';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useToasts } from '../../state/toast-store';
+import { invalidateAfterWrite, invalidateFlagState } from './invalidate';
+import { useRolloutDialog, type RolloutMode } from './rollout-dialog-store';
+import { validateRampTarget, MIN_COMMENT } from './rollout-rules';
+
+export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; row: FlagRow; exposureStep: number }): React.JSX.Element {
+  const close = useRolloutDialog((s) => s.close);
+  const pushToast = useToasts((s) => s.push);
+  const current = row.enabled ? (row.exposure ?? 100) : 0;
+  const [toText, setToText] = useState(String(nextRampStep(row.enabled ? row.exposure : 0)));
+  const [comment, setComment] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<RampartError | null>(null);
+
+  const to = Number(toText);
+  const targetProblem = mode === 'ramp' ? validateRampTarget(toText, current, exposureStep) : null;
+  const commentOk = comment.trim().length >= MIN_COMMENT;
+  const approvalRequested = error?.code === 'approval_required';
+  const canConfirm = commentOk && !targetProblem && !sending && !approvalRequested;
+
+  const submit = async (override: boolean): Promise<void> => {
+    if (!commentOk || (mode === 'ramp' && targetProblem) || sending) return;
+    setSending(true);
+    setError(null);
+    const ids = { connectionId: row.connectionId, flagKey: row.flagKey, env: row.env };
+    try {
+      const result =
+        mode === 'ramp'
+          ? await api.call('flags:ramp', { ...ids, to, expected: row.exposure, comment: comment.trim(), override })
+          : await api.call('flags:rollback', { ...ids, comment: comment.trim() });
+      invalidateAfterWrite();
+      pushToast('ok', `confirmed by read-back: ${result.change.label}`);
+      close();
+    } catch (e) {
+      const err = asRampartError(e);
+      setError(err);
+      // Whatever failed, the audit log has a new row, and on conflict the live state is what the user must see.
+      invalidateAfterWrite();
+      if (err.code === 'conflict') invalidateFlagState();
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const reload = (): void => {
+    invalidateFlagState();
+    setError(null);
+  };
+
+  const title = mode === 'ramp' ? 'Ramp flag' : 'Roll back flag';
+  return (
+    <Modal title={title} onCancel={close} testId="confirm-dialog">
+      <dl className="confirm-facts">
+        <dt>flag</dt>
+        <dd>
+          <code>{row.flagKey}</code> <span className="muted">({row.connectionName})</span>
+        </dd>
+        <dt>environment</dt>
+        <dd>
+          <span className="env-chip">{row.env}</span>
+        </dd>
+        <dt>change</dt>
+        <dd className="confirm-change" data-testid="confirm-change">
+          {row.enabled ? `rollout ${formatPercent(current)}` : 'off'} →{' '}
+          <strong>{mode === 'ramp' ? (targetProblem ? '?' : `rollout ${formatPercent(to)}`) : 'rolled back (0% / off, per connection)'}</strong>
+        </dd>
+      </dl>
+      {mode === 'ramp' && (
+        <div className="ramp-target">
+          <div className="segmented" role="group" aria-label="Ramp steps">
+            {RAMP_STEPS.map((s) => (
+              <button key={s} type="button" className={to === s ? 'seg active' : 'seg'} onClick={() => setToText(String(s))}>
+                {s}%
+              </button>
+            ))}
+          </div>
+          <label className="inline-field">
+            or
+            <input type="number" min={0} max={100} step={exposureStep} value={toText} onChange={(e) => setToText(e.target.value)} data-testid="ramp-to-input" aria-label="Target exposure in percent" />%
+          </label>
+          {targetProblem && <span className="field-error">{targetProblem}</span>}
+        </div>
+      )}
+      <label className="field">
+        <span>
+          Comment <span className="muted small">(required, why — kept in the audit log)</span>
+        </span>
+        <input
+          type="text"
+          autoFocus
+          value={comment}
+          maxLength={1000}
+          placeholder={mode === 'ramp' ? 'e.g. p99 flat for 30 min at 25%' : 'e.g. error rate rising since the last step'}
+          onChange={(e) => setComment(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              void submit(false);
+            }
+          }}
+          data-testid="confirm-comment"
+        />
+      </label>
+      {error && error.code === 'conflict' && (
+        <ErrorNotice error={error} title="The flag changed since you looked">
+          <div className="notice-actions">
+            <span className="small">Live state now: {row.enabled ? `rollout ${formatPercent(row.exposure ?? 100)}` : 'off'}</span>
+            <button type="button" className="button subtle" onClick={reload} data-testid="conflict-reload">
+              Reload live state
+            </button>
+          </div>
+        </ErrorNotice>
+      )}
+      {approvalRequested && error && (
+        <div className="notice notice-info" role="status" data-testid="approval-requested">
+          <span className="code-chip">{error.code}</span>
+          <span>
+            <strong>Approval requested.</strong> {error.message}
+          </span>
+        </div>
+      )}
+      {error && error.code === 'blocked' && (
+        <ErrorNotice error={error} title="Ramp blocked">
+          {mode === 'ramp' && (
+            <button type="button" className="button warn" disabled={!commentOk || sending} onClick={() => void submit(true)} data-testid="ramp-anyway">
+              Ramp anyway (override, audited)
+            </button>
+          )}
+        </ErrorNotice>
+      )}
+      {error && !['conflict', 'approval_required', 'blocked'].includes(error.code) && <ErrorNotice error={error} title={mode === 'ramp' ? 'Ramp failed' : 'Rollback failed'} />}
+      <div className="modal-actions">
+        <button type="button" className="button subtle" onClick={close} data-testid="confirm-cancel">
+          {approvalRequested ? 'Close' : 'Cancel'}
+        </button>
+        <button
+          type="button"
+          className={mode === 'ramp' ? 'button primary' : 'button danger'}
+          disabled={!canConfirm}
+          onClick={() => void submit(false)}
+          data-testid="confirm-ok"
+        >
+          {sending ? 'Confirming…' : mode === 'ramp' ? `Ramp to ${targetProblem ? '…' : formatPercent(to)}` : 'Roll back'}
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,16 @@
+/** Pure checks of the rollout dialog's inputs (the core validates again; these only guide the user). */
+export const MIN_COMMENT = 3;
+
+/** Why `text` is not a usable ramp target, or null when it is. */
+export function validateRampTarget(text: string, current: number, step: number): string | null {
+  if (text.trim() === '') return 'enter a percentage';
+  const to = Number(text);
+  if (!Number.isFinite(to)) return 'not a number';
+  if (to < 0 || to > 100) return 'between 0 and 100';
+  if (to === current) return `already at ${current}%`;
+  if (step > 0) {
+    const units = to / step;
+    if (Math.abs(units - Math.round(units)) > 1e-6) return `the store's smallest step is ${step}%`;
+  }
+  return null;
+}
