@@ -6,6 +6,8 @@ import type { MetricsProvider } from '../metrics/metrics-provider';
 import { createFlagdStore } from '../flags/flagd';
 import { createUnleashStore } from '../flags/unleash';
 import { createSimulatedProvider } from '../demo';
+import { createPrometheusProvider } from '../metrics/prometheus/prometheus-provider';
+import { createDatadogProvider } from '../metrics/datadog/datadog-provider';
 
 export interface AdapterDeps {
   secrets: SecretResolver;
@@ -48,8 +50,11 @@ export function createMetricsProviderFor(c: MetricsConnection, deps: AdapterDeps
         timeline: (flagKey: string) => deps.timeline(c.flagConnectionId, flagKey),
         now: deps.now,
       });
-    default:
-      throw new RampartError('bad_request', `${c.kind} connections are not supported by this build`);
+    case 'prometheus':
+      // Auth is optional for Prometheus: only bearer/basic need the secret.
+      return createPrometheusProvider({ connection: c, secret: c.auth === 'none' ? undefined : requireSecret(c, deps, 'token', 'Prometheus') });
+    case 'datadog':
+      return createDatadogProvider({ connection: c, apiKey: requireSecret(c, deps, 'token', 'Datadog'), appKey: requireSecret(c, deps, 'appKey', 'Datadog') });
   }
 }
 

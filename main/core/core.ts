@@ -12,7 +12,8 @@ import { createFlagsService } from './flags-service';
 import { createRolloutService } from '../rollout/rollout-service';
 import { createSeriesService } from './series-service';
 import { createVerdictService } from './verdict-service';
-import { defaultMetricSpecs, renderWatchQuery } from './queries';
+import { defaultMetricSpecs, defaultVariantLabel, renderWatchQuery } from './queries';
+import { datadogEvents, tracedRollout } from './rollout-effects';
 import { exposureTimeline } from './timeline';
 import { installDemo } from './demo-bootstrap';
 
@@ -76,6 +77,7 @@ export function createCore(opts: CoreOptions) {
       if (v.verdict === 'fail') return { ok: false, reason: `the current step fails its verdict (score ${v.score.toFixed(0)})` };
       return { ok: true, reason: v.verdict };
     },
+    afterWrite: datadogEvents(connections),
   });
 
   /** A default watch for a flag that has none: the first metrics connection, its provider's default metric set. */
@@ -90,7 +92,7 @@ export function createCore(opts: CoreOptions) {
       env,
       metricsConnectionId: preferred.id,
       selector: 'service="checkout"',
-      variantLabel: 'feature_flag_result_variant',
+      variantLabel: defaultVariantLabel(preferred.kind),
       metrics: defaultMetricSpecs(preferred.kind),
       thresholds: { confidence: 0.98, allowedIncrease: 1.1, passScore: 95, marginalScore: 75 },
     };
@@ -102,7 +104,7 @@ export function createCore(opts: CoreOptions) {
     bus,
     connections,
     flags,
-    rollout,
+    rollout: { ...rollout, ...tracedRollout(rollout, connections) },
     series,
     verdicts,
     render,
@@ -113,6 +115,8 @@ export function createCore(opts: CoreOptions) {
     /** Live behaviour: reconcile pending intents, tick every 5 s, poll stores that cannot push every 30 s. */
     async start(): Promise<void> {
       await rollout.reconcile();
+      // Edits made while Rampart was closed: diff the last known state against the store, then start watching.
+      await flags.recordOfflineEdits().catch(() => undefined);
       for (const c of connections.list()) if (c.kind === 'flagd') connections.flagStore(c.id); // starts file watches
       timers.push(setInterval(() => bus.emit('series:tick', { at: now() }), 5_000));
       timers.push(setInterval(() => void flags.pollRecent().catch(() => undefined), 30_000));

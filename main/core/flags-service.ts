@@ -1,5 +1,5 @@
 import { isFlagConnection, type Connection } from '../../shared/domain/connections';
-import type { FlagChange, FlagState } from '../../shared/domain/flags';
+import { changeLabel, type FlagChange, type FlagState } from '../../shared/domain/flags';
 import type { FlagRow } from '../../shared/contract/requests';
 import { isRampartError } from '../../shared/errors';
 import type { FlagChangeStore } from '../store/flag-changes';
@@ -129,11 +129,64 @@ export function createFlagsService(deps: {
     return added;
   }
 
+  /**
+   * A file-backed store has no history: an edit made while Rampart was closed would never become a marker. At
+   * start-up, compare the last known state with the store's and record each difference that no stored change
+   * already explains (a CLI ramp, for instance, is recorded by the rollout service itself).
+   */
+  async function recordOfflineEdits(): Promise<FlagChange[]> {
+    const found: FlagChange[] = [];
+    for (const c of connections.list().filter(isFlagConnection)) {
+      const known = records.snapshots.list(c.id);
+      if (known.length === 0) continue;
+      const store = connections.flagStore(c.id);
+      if (!store.capabilities().canWatch) continue; // stores with vendor history report these themselves
+      let current: FlagState[];
+      try {
+        current = await store.listFlags();
+      } catch {
+        continue;
+      }
+      const before = new Map(known.map((k) => [k.flag.key, k]));
+      const latest = changes.latest(c.id);
+      for (const f of current) {
+        const old = before.get(f.key);
+        for (const [env, s] of Object.entries(f.envs)) {
+          const o = old?.flag.envs[env];
+          if (!o || (o.enabled === s.enabled && o.exposure === s.exposure)) continue;
+          const last = latest.get(`${f.key}\u0000${env}`);
+          if (last?.to && (last.to.enabled ?? s.enabled) === s.enabled && (last.to.exposure === undefined || last.to.exposure === s.exposure)) continue;
+          const kind = o.enabled !== s.enabled ? 'enabled' : 'exposure';
+          const from = { enabled: o.enabled, exposure: o.exposure };
+          const to = { enabled: s.enabled, exposure: s.exposure };
+          found.push({
+            id: `${c.id}:offline:${old!.fetchedAt}:${f.key}:${env}`,
+            connectionId: c.id,
+            flagKey: f.key,
+            env,
+            at: now(),
+            kind,
+            from,
+            to,
+            label: changeLabel(kind, from, to),
+            comment: `changed while Rampart was closed (after ${new Date(old!.fetchedAt).toISOString()}); seen at start-up`,
+            source: 'watch',
+          });
+        }
+      }
+      records.snapshots.save(c.id, current);
+    }
+    changes.add(found);
+    if (found.length > 0) bus.emit('flags:changed', { changes: found });
+    return found;
+  }
+
   return {
     list,
     get,
     history,
     pollRecent,
+    recordOfflineEdits,
     close(): void {
       for (const u of unwatch.values()) u();
       unwatch.clear();

@@ -79,3 +79,8 @@ export function formatDuration(ms: number): string {
   if (hours < 48) return `${Number(hours.toFixed(1))} h`;
   return `${Number((hours / 24).toFixed(1))} d`;
 }
+
+/** A configured limit as a percentage without trailing zeros: 0.1 → "10%", 0.125 → "12.5%". */
+export function formatLimit(fraction: number): string {
+  return `${Number((fraction * 100).toFixed(2))}%`;
+}

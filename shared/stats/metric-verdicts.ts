@@ -90,7 +90,7 @@ export function judgeLatency(metric: LatencyInput, confidence: number): MetricVe
     ? `canary is ${f.formatPercentChange(ratio - 1)} ${ratio >= 1 ? 'higher' : 'lower'}`
     : `canary mean ${f.formatNumber(canaryMean)}${u} vs baseline ${f.formatNumber(baselineMean)}${u}`;
   const shift = `HL shift ${f.formatSigned(hl.estimate)}${u}, ${f.confidenceLabel(confidence)} CI ${f.formatInterval(hl.ci)}`;
-  const limit = `${f.formatPercentChange(allowed - 1)} increase`;
+  const limit = `${f.formatLimit(allowed - 1)} increase`;
   let reason: string;
   if (direction === 'same') reason = `${name}: no significant difference (${change}; ${shift})`;
   else if (direction === 'lower') reason = `${name}: ${change} (${shift}); an improvement`;
@@ -121,7 +121,7 @@ export function judgeErrors(metric: ErrorsInput, confidence: number): MetricVerd
   const rates = `canary ${f.formatRate(t.canaryRate)} vs baseline ${f.formatRate(t.baselineRate)}`;
   const times = t.ratio !== null ? `, ${f.formatNumber(t.ratio)}× baseline` : '';
   const detail = `${f.formatPoints(t.difference)}, ${f.confidenceLabel(confidence)} CI [${f.formatPoints(t.ci[0]).replace(' pp', '')}, ${f.formatPoints(t.ci[1])}]${times}`;
-  const limits = `${f.formatPercentChange(ERROR_RELATIVE_LIMIT)} and ${f.formatPoints(ERROR_ABSOLUTE_LIMIT).replace('+', '')} limits`;
+  const limits = `${f.formatLimit(ERROR_RELATIVE_LIMIT)} and ${f.formatPoints(ERROR_ABSOLUTE_LIMIT).replace('+', '')} limits`;
   let reason: string;
   if (t.canaryRate === 0 && t.baselineRate === 0) reason = `${name}: no errors in either arm`;
   else if (direction === 'same') reason = `${name}: no significant difference (${rates}; ${detail})`;

@@ -3,6 +3,7 @@ import { JudgeInput } from '../../../shared/domain/verdict';
 import { formatPercent } from '../../../shared/domain/flags';
 import { judge } from '../../../shared/stats/judge';
 import { describeIssues, type Registrar } from '../registrar';
+import type { Core } from '../../core/core';
 import { optionalNumber, parseTime, requireString, UsageError, type Options } from './args';
 import { auditRows, changeRows, flagRows, iso, table } from './format';
 
@@ -12,6 +13,8 @@ export interface CommandContext {
   json: boolean;
   /** Opens the core lazily: `judge` needs no database. */
   registrar: () => Registrar;
+  /** The core itself, for commands that use a service the contract does not expose (raw series). */
+  core: () => Core;
   out: (text: string) => void;
   now: number;
 }

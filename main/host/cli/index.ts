@@ -2,10 +2,12 @@ import { isRampartError } from '../../../shared/errors';
 import { parse, UsageError } from './args';
 import { flagCommands, type Command } from './commands';
 import { serveCommand } from './serve';
+import { connectionCommands } from './commands-connections';
+import { watchCommands } from './commands-watches';
 import { defaultDataDir, openRuntime, VERSION } from './runtime';
 import type { Registrar } from '../registrar';
 
-const COMMANDS: Record<string, Command> = { serve: serveCommand, ...flagCommands };
+const COMMANDS: Record<string, Command> = { serve: serveCommand, ...flagCommands, ...connectionCommands, ...watchCommands };
 
 function help(): string {
   return [
@@ -56,6 +58,7 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
       positionals,
       json: values.json === true,
       registrar: (): Registrar => (runtime ??= openRuntime(dataDir)).registrar,
+      core: () => (runtime ??= openRuntime(dataDir)).core,
       out: io.out,
       now: Date.now(),
     });

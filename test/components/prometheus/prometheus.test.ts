@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Series } from '../../../main/metrics/metrics-provider';
 import { createPrometheusProvider } from '../../../main/metrics/prometheus/prometheus-provider';
@@ -176,6 +177,18 @@ describe('Prometheus 2.x with a day of known history', () => {
     const err2 = await rejection(provider().range(manyToMany, prom.end - 3_600_000, prom.end, MIN));
     expect(err2.code).toBe('bad_request');
     expect(err2.message).toMatch(/\(execution, HTTP 422\)/);
+  });
+
+  it('stop() ends Prometheus and removes its temp dir; a custom history length and regression minute are honoured', async () => {
+    const endMs = Date.UTC(2025, 0, 15, 12, 0, 0);
+    const small = await startPrometheusWithHistory({ hours: 2, endMs, regressionAtMs: endMs - 30 * MIN, seed: 7 });
+    expect([small.start, small.end, small.regressionAt]).toEqual([endMs - 2 * 3_600_000, endMs, endMs - 30 * MIN]);
+    expect(existsSync(small.dataDir)).toBe(true);
+    const ready = await fetch(`${small.url}/-/ready`);
+    expect(ready.status).toBe(200);
+    await small.stop();
+    expect(existsSync(small.dataDir)).toBe(false);
+    await expect(fetch(`${small.url}/-/ready`)).rejects.toThrow();
   });
 
   it('a missing binary fails with the install command, never a silent skip', async () => {

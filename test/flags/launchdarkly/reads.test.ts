@@ -97,6 +97,15 @@ describe('LaunchDarkly adapter: reads against the documented REST v2 shapes', ()
 });
 
 describe('LaunchDarkly adapter: failures on reads', () => {
+  it('redacts the token when a server error echoes it back', async () => {
+    fake = await startFakeLaunchDarkly();
+    fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'status', status: 400, body: { code: 'invalid_request', message: `token ${fake.token} is malformed` } } });
+    const e = await caught(ldStore(fake).environments());
+    expect(e.code).toBe('bad_request');
+    expect(e.message).toMatch(/^LaunchDarkly: rejected the request \(HTTP 400 on GET .*\): token \[redacted\] is malformed$/);
+    expect(JSON.stringify(e.details)).not.toContain(fake.token);
+  });
+
   it('names the vendor, the endpoint and the problem for a body that is not JSON', async () => {
     fake = await startFakeLaunchDarkly();
     fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'malformed', body: '<html>gateway</html>', contentType: 'text/html' } });

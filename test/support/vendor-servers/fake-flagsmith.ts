@@ -10,12 +10,14 @@ import {
   serializeSegment,
   serializeValueState,
   serializeVersion,
+  uuid,
   type FsEnvironment,
   type FsFeature,
   type FsState,
   type FsValue,
 } from './flagsmith-state';
-import { checkMv, createOverride, createSegment, parseRules, publishVersion, replaceSegmentRules, updateState, type Actor, type StatePatch } from './flagsmith-writes';
+import { createVersion, readPatch } from './flagsmith-requests';
+import { createOverride, createSegment, parseRules, replaceSegmentRules, updateState, type Actor } from './flagsmith-writes';
 
 /**
  * A local Flagsmith Admin API v1 look-alike for contract tests: documented shapes, state that writes change (and the
@@ -39,6 +41,8 @@ export interface FakeFlagsmith {
   writes(): RecordedRequest[];
   env(name: string): FsEnvironment;
   feature(name: string): FsFeature;
+  /** Switches an environment to v2 feature versioning, as Flagsmith's migration does: today's states become version 1. */
+  enableV2(envName: string): void;
   stop(): Promise<void>;
 }
 
@@ -70,27 +74,6 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       status: 200,
       body: { count: items.length, next: pageNo < pages ? link(pageNo + 1) : null, previous: pageNo > 1 ? link(pageNo - 1) : null, results: items.slice((pageNo - 1) * size, pageNo * size) },
     };
-  }
-
-  function readPatch(body: Record<string, unknown>, feature: FsFeature, valueRaw: boolean): StatePatch | string {
-    const patch: StatePatch = {};
-    if (body.enabled !== undefined) {
-      if (typeof body.enabled !== 'boolean') return 'enabled: Must be a valid boolean.';
-      patch.enabled = body.enabled;
-    }
-    if (body.feature_state_value !== undefined) {
-      const v = body.feature_state_value;
-      if (valueRaw) patch.value = { type: 'unicode', string_value: v === null ? null : String(v), integer_value: null, boolean_value: null };
-      else if (v && typeof v === 'object') patch.value = { type: 'unicode', string_value: null, integer_value: null, boolean_value: null, ...(v as Partial<FsValue>) };
-      else return 'feature_state_value: expected an object {type, string_value, integer_value, boolean_value}';
-    }
-    if (body.multivariate_feature_state_values !== undefined) {
-      if (!Array.isArray(body.multivariate_feature_state_values)) return 'multivariate_feature_state_values: expected a list';
-      patch.mv = body.multivariate_feature_state_values as StatePatch['mv'];
-      const bad = checkMv(feature, patch.mv);
-      if (bad) return bad;
-    }
-    return patch;
   }
 
   function handle(req: RecordedRequest): FakeResponse {
@@ -219,7 +202,7 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
         const rows = state.versions.filter((v) => v.environment === env.id && v.feature === feature.id).reverse().map(serializeVersion);
         return paginate(rows, req, 10);
       }
-      if (req.method === 'POST') return createVersion(env, feature, body);
+      if (req.method === 'POST') return createVersion(state, env, feature, body);
     }
     if ((m = route('/api/v1/environments/:env/features/:feature/versions/:uuid/featurestates/', req.path)) && req.method === 'GET') {
       const version = state.versions.find((v) => v.uuid === m?.uuid && v.environment === Number(m?.env) && v.feature === Number(m?.feature));
@@ -250,47 +233,6 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     return detail(404, 'Not found.');
   }
 
-  function createVersion(env: FsEnvironment, feature: FsFeature, body: Record<string, unknown>): FakeResponse {
-    if (!env.use_v2_feature_versioning) return invalid('environment', 'Environment must use v2 feature versioning.');
-    const toUpdate = (body.feature_states_to_update ?? []) as Record<string, unknown>[];
-    const toCreate = (body.feature_states_to_create ?? []) as Record<string, unknown>[];
-    if (!Array.isArray(toUpdate) || !Array.isArray(toCreate)) return invalid('non_field_errors', 'feature_states_to_update and feature_states_to_create must be lists');
-    if (body.publish_immediately !== true) return invalid('publish_immediately', 'the fake publishes only with publish_immediately: true');
-    const result = publishVersion(
-      state,
-      env,
-      feature,
-      (version, copies) => {
-        for (const item of toUpdate) {
-          if (item.feature_state_value === undefined) return 'feature_states_to_update: feature_state_value: This field is required.';
-          const segId = (item.feature_segment as { segment?: number } | null | undefined)?.segment;
-          const target = copies.find((s) =>
-            segId === undefined ? s.feature_segment === null : state.featureSegments.find((x) => x.id === s.feature_segment)?.segment === segId,
-          );
-          if (!target) return `An unresolvable conflict occurred: segment override does not exist for segment '${String(segId)}'.`;
-          const patch = readPatch(item, feature, false);
-          if (typeof patch === 'string') return patch;
-          updateState(state, target, patch, { author: null, at: Date.now() }, false);
-        }
-        for (const item of toCreate) {
-          const segId = (item.feature_segment as { segment?: number } | null | undefined)?.segment;
-          if (segId === undefined) return 'Cannot create FeatureState objects that are not segment overrides.';
-          if (!state.segments.some((s) => s.id === segId)) return `Invalid segment ${segId}`;
-          if (copies.some((s) => state.featureSegments.find((x) => x.id === s.feature_segment)?.segment === segId)) return `An unresolvable conflict occurred: segment override already exists for segment '${segId}'`;
-          if (item.feature_state_value === undefined) return 'feature_states_to_create: feature_state_value: This field is required.';
-          const patch = readPatch(item, feature, false);
-          if (typeof patch === 'string') return patch;
-          createOverride(state, env, feature, segId, { enabled: patch.enabled ?? false, value: patch.value as FsValue, versionUuid: version }, { author: null, at: Date.now() }, false);
-        }
-        return undefined;
-      },
-      { ...apiActor(), description: typeof body.description === 'string' ? body.description : null },
-    );
-    if ('error' in result) return invalid('message', result.error);
-    const v = state.versions.find((x) => x.uuid === result.version);
-    return { status: 201, body: v ? serializeVersion(v) : {} };
-  }
-
   const server = await startFakeHttp(handle);
   return {
     url: server.url,
@@ -309,6 +251,18 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       const f = state.features.find((x) => x.name === name);
       if (!f) throw new Error(`fake Flagsmith: no feature ${name}`);
       return f;
+    },
+    enableV2(envName) {
+      const env = state.environments.find((x) => x.name === envName);
+      if (!env || env.use_v2_feature_versioning) return;
+      const at = new Date(Date.now() - 1).toISOString();
+      for (const f of state.features) {
+        const version = uuid();
+        state.versions.push({ uuid: version, environment: env.id, feature: f.id, created_at: at, updated_at: at, published: true, live_from: at, published_by: null, created_by: null, description: 'v2 migration' });
+        for (const s of state.states) if (s.environment === env.id && s.feature === f.id && s.environment_feature_version === null) s.environment_feature_version = version;
+        for (const x of state.featureSegments) if (x.environment === env.id && x.feature === f.id && x.environment_feature_version === null) x.environment_feature_version = version;
+      }
+      env.use_v2_feature_versioning = true;
     },
     stop: server.stop,
   };

@@ -4,7 +4,7 @@
  * never re-render the SVG.
  */
 import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis, type LabelProps } from 'recharts';
 import type { FlagChange } from '../../../../shared/domain/flags';
 import { bandOpacity, type RampBand } from '../../lib/bands';
 import { AXIS_WIDTH, MARGIN, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
@@ -49,9 +49,17 @@ export interface TimeChartProps {
 const AXIS_TICK = { fontSize: 11, fill: '#9aa1ab' };
 const GRID = '#2a2f38';
 const MARKER_ROW_PX = 17;
+/** Labels above lines and areas (recharts' own label layer), so text stays readable over busy data. */
+const LABEL_Z = 2000;
 
 interface LabelViewBox {
   viewBox?: { x?: number; y?: number; width?: number; height?: number };
+}
+
+/** recharts hands labels a cartesian or a polar view box; these charts are cartesian. */
+function cartesian(props: LabelProps): LabelViewBox {
+  const vb = props.viewBox;
+  return vb && 'width' in vb ? { viewBox: { x: vb.x, y: vb.y, width: vb.width, height: vb.height } } : {};
 }
 
 function MarkerLabel({ viewBox, placement }: LabelViewBox & { placement: MarkerPlacement }): React.JSX.Element {
@@ -94,14 +102,32 @@ function BandLabel({ viewBox, text }: LabelViewBox & { text: string }): React.JS
   );
 }
 
-/** Verdict window name, right-aligned at the window's end so adjacent baseline/canary labels do not collide. */
-function WindowLabel({ viewBox, text, color }: LabelViewBox & { text: string; color: string }): React.JSX.Element | null {
-  if ((viewBox?.width ?? 0) < estimateLabelWidth(text)) return null;
+/**
+ * Verdict window name in a pill, right-aligned at the window's end (the baseline window is followed by the canary
+ * window, so their labels then never share pixels). A canary window narrower than its label drops to a second row.
+ */
+function WindowLabel({ viewBox, text, color, dropWhenNarrow }: LabelViewBox & { text: string; color: string; dropWhenNarrow: boolean }): React.JSX.Element {
+  const w = estimateLabelWidth(text);
+  const row = dropWhenNarrow && (viewBox?.width ?? 0) < w + 4 ? 1 : 0;
+  const right = (viewBox?.x ?? 0) + (viewBox?.width ?? 0) - 3;
+  const y = (viewBox?.y ?? 0) + 3 + row * 18;
   return (
-    <text x={(viewBox?.x ?? 0) + (viewBox?.width ?? 0) - 5} y={(viewBox?.y ?? 0) + 13} fontSize={11} fontWeight={600} fill={color} textAnchor="end">
-      {text}
-    </text>
+    <g className="window-label" data-testid="verdict-window-label">
+      <rect x={right - w} y={y} width={w} height={15} rx={3} fill="#161a21" fillOpacity={0.92} stroke={color} strokeWidth={1} />
+      <text x={right - w / 2} y={y + 11} fontSize={11} fontWeight={600} fill={color} textAnchor="middle">
+        {text}
+      </text>
+    </g>
   );
+}
+
+/**
+ * An invisible area above the lines that only carries a label: a shaded ReferenceArea sits below the data (as it
+ * should), and its own label would be drawn under the lines too.
+ */
+function labelArea(key: string, x1: number, x2: number, content: (props: LabelProps) => React.JSX.Element | null): React.JSX.Element | null {
+  if (!(x2 > x1)) return null;
+  return <ReferenceArea key={key} yAxisId="left" x1={x1} x2={x2} fill="none" stroke="none" ifOverflow="hidden" zIndex={LABEL_Z} label={{ content }} />;
 }
 
 function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
@@ -159,7 +185,6 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           fillOpacity={bandOpacity(b.effective)}
           stroke="none"
           ifOverflow="hidden"
-          label={p.labelBands ? (props: LabelViewBox) => <BandLabel {...props} text={b.label} /> : undefined}
         />
       ))}
       {p.windows && (
@@ -172,7 +197,6 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           strokeOpacity={0.6}
           strokeDasharray="4 3"
           ifOverflow="hidden"
-          label={p.labelWindows ? (props: LabelViewBox) => <WindowLabel {...props} text={p.windows?.baseline.label ?? 'baseline'} color="#c3b3ff" /> : undefined}
         />
       )}
       {p.windows && p.windows.canary.from !== p.windows.baseline.from && (
@@ -186,7 +210,6 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           strokeOpacity={0.5}
           strokeDasharray="4 3"
           ifOverflow="hidden"
-          label={p.labelWindows ? (props: LabelViewBox) => <WindowLabel {...props} text={p.windows?.canary.label ?? 'canary'} color="#5fd9cc" /> : undefined}
         />
       )}
       {p.series.map((s) => (
@@ -215,9 +238,24 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           strokeWidth={1.5}
           strokeDasharray="4 3"
           ifOverflow="discard"
-          label={p.labelMarkers ? (props: LabelViewBox) => <MarkerLabel {...props} placement={m} /> : undefined}
+          label={p.labelMarkers ? { content: (props: LabelProps) => <MarkerLabel {...cartesian(props)} placement={m} />, zIndex: LABEL_Z } : undefined}
         />
       ))}
+      {p.labelBands &&
+        p.bands.map((b) =>
+          labelArea(`band-label-${b.from}`, b.from, b.to, (props) => <BandLabel {...cartesian(props)} text={b.label} />),
+        )}
+      {p.labelWindows &&
+        p.windows &&
+        labelArea('baseline-label', Math.max(p.windows.baseline.from, p.from), Math.min(p.windows.baseline.to, p.to), (props) => (
+          <WindowLabel {...cartesian(props)} text={p.windows?.baseline.label ?? 'baseline'} color="#c3b3ff" dropWhenNarrow={false} />
+        ))}
+      {p.labelWindows &&
+        p.windows &&
+        p.windows.canary.from !== p.windows.baseline.from &&
+        labelArea('canary-label', Math.max(p.windows.canary.from, p.from), Math.min(p.windows.canary.to, p.to), (props) => (
+          <WindowLabel {...cartesian(props)} text={p.windows?.canary.label ?? 'canary'} color="#5fd9cc" dropWhenNarrow />
+        ))}
     </LineChart>
   );
 }

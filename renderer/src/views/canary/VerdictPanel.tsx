@@ -2,6 +2,7 @@
  * The verdict, explained: overall result in colour AND words, the score, the two windows with their times, and
  * per metric the test, p-value, estimate, interval, ratio and sample sizes — numbers, not just colours.
  */
+import { Fragment } from 'react';
 import { BASELINE_KINDS, type BaselineKind, type MetricVerdict, type WatchVerdict } from '../../../../shared/domain/verdict';
 import type { Watch } from '../../../../shared/domain/metrics';
 import { useQuery } from '../../data/use-query';
@@ -92,12 +93,12 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
                   <th className="num">ratio</th>
                   <th className="num">n base</th>
                   <th className="num">n canary</th>
-                  <th>reason</th>
                 </tr>
               </thead>
               <tbody>
                 {v.metrics.map((m) => (
-                  <tr key={m.name} data-testid="verdict-metric">
+                  <Fragment key={m.name}>
+                  <tr className="metric-row" data-testid="verdict-metric" data-metric={m.name} data-verdict={m.verdict}>
                     <td>
                       {m.name}
                       {m.critical && <span className="critical-chip" title="a failing critical metric fails the verdict">critical</span>}
@@ -107,15 +108,20 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
                       <span className={`metric-verdict verdict-${m.verdict}`}>{m.verdict}</span>
                     </td>
                     <td>{DIRECTION_TEXT[m.direction]}</td>
-                    <td className="small">{m.method}</td>
+                    <td className="small nowrap">{m.method}</td>
                     <td className="num">{formatPValue(m.pValue)}</td>
                     <td className="num">{formatMaybe(m.estimate, 4)}</td>
-                    <td className="num">{formatInterval(m.ci)}</td>
+                    <td className="num nowrap">{formatInterval(m.ci)}</td>
                     <td className="num">{formatRatio(m.ratio)}</td>
                     <td className="num">{m.baselineN}</td>
                     <td className="num">{m.canaryN}</td>
-                    <td className="small reason">{m.reason}</td>
                   </tr>
+                  <tr className="reason-row">
+                    <td colSpan={10} className="small reason">
+                      {m.reason}
+                    </td>
+                  </tr>
+                  </Fragment>
                 ))}
               </tbody>
             </table>

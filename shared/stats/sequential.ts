@@ -1,0 +1,125 @@
+/**
+ * Always-valid live test (mixture SPRT), as in STATISTICS.md, for a difference in means Δ = mean_t − mean_c:
+ *
+ *   V  = var_t/n_t + var_c/n_c
+ *   τ  = z²(α/2) · (var_t + var_c) / (n_t + n_c)          (mixing variance of the normal prior on Δ)
+ *   Λₙ = √(V/(V+τ)) · exp( Δ²·τ / (2V(V+τ)) )               (mixture likelihood ratio against Δ = 0)
+ *   confidence sequence  Δ ± Z*·√V,  Z* = √( ((V+τ)/τ) · (−2 ln(α/2) − ln(V/(V+τ))) )
+ *   always-valid p-value pₙ = min(pₙ₋₁, 1/Λₙ)
+ *
+ * τ is fixed at the first look that has data and kept in the state: the mixture must not be re-tuned to data
+ * that arrive later, or Ville's inequality (P(sup Λ ≥ 1/a) ≤ a, which makes peeking safe) no longer applies.
+ *
+ * Note on the two α's: the interval excludes 0 exactly when 1/Λₙ ≤ α/2, so it is the stricter of the two
+ * readings. Rampart acts on the interval (what the UI shows); pₙ ≤ α alone is reported but does not act.
+ *
+ * The API is stateful by value: pass the previous state (or null) and the arms' cumulative summaries; get a new
+ * state back. Nothing is mutated.
+ */
+import { twoSidedZ } from './distributions';
+import type { ArmStats } from './sample';
+
+export type BadSide = 'higher' | 'lower';
+
+export interface SequentialOptions {
+  /** Error rate of the always-valid test; default 0.05. */
+  alpha?: number;
+  /** Which direction of treatment − control is a regression; default 'higher' (latency, errors). */
+  badSide?: BadSide;
+}
+
+export interface SequentialState {
+  alpha: number;
+  /** Looks that had usable data. */
+  looks: number;
+  /** Mixing variance, fixed at the first usable look. */
+  tau: number | null;
+  /** Always-valid p-value (never increases). */
+  pValue: number;
+  /** Δ = mean_t − mean_c at the latest look. */
+  estimate: number | null;
+  /** Confidence sequence Δ ± Z*·√V at the latest look. */
+  ci: [number, number] | null;
+  lambda: number | null;
+  /** 'higher' / 'lower' when the interval excludes 0. */
+  direction: 'higher' | 'lower' | 'same';
+}
+
+function usableArm(a: ArmStats | undefined): a is ArmStats {
+  return !!a && a.n >= 2 && Number.isFinite(a.mean) && Number.isFinite(a.variance) && a.variance >= 0;
+}
+
+export function initialSequentialState(alpha = 0.05): SequentialState {
+  return { alpha, looks: 0, tau: null, pValue: 1, estimate: null, ci: null, lambda: null, direction: 'same' };
+}
+
+export function sequentialUpdate(
+  previous: SequentialState | null,
+  observation: { treatment: ArmStats; control: ArmStats },
+  options: SequentialOptions = {},
+): SequentialState {
+  const alpha = previous?.alpha ?? (options.alpha !== undefined && options.alpha > 0 && options.alpha < 1 ? options.alpha : 0.05);
+  const state = previous ?? initialSequentialState(alpha);
+  const { treatment: t, control: c } = observation;
+  if (!usableArm(t) || !usableArm(c)) return { ...state };
+  const v = t.variance / t.n + c.variance / c.n;
+  const tau = state.tau ?? twoSidedZ(1 - alpha) ** 2 * ((t.variance + c.variance) / (t.n + c.n));
+  if (!(v > 0) || !(tau > 0) || !Number.isFinite(v) || !Number.isFinite(tau)) return { ...state };
+  const delta = t.mean - c.mean;
+  const logLambda = 0.5 * Math.log(v / (v + tau)) + (delta * delta * tau) / (2 * v * (v + tau));
+  const lambda = Math.exp(logLambda);
+  // 1/Λ computed in log space so a huge Λ gives a tiny p rather than 1/Infinity trouble.
+  const pValue = Math.min(state.pValue, 1, Math.exp(-logLambda));
+  const zStar = Math.sqrt(((v + tau) / tau) * (-2 * Math.log(alpha / 2) - Math.log(v / (v + tau))));
+  const half = zStar * Math.sqrt(v);
+  const ci: [number, number] = [delta - half, delta + half];
+  const direction = ci[0] > 0 ? 'higher' : ci[1] < 0 ? 'lower' : 'same';
+  return { alpha, looks: state.looks + 1, tau, pValue, estimate: delta, ci, lambda: Number.isFinite(lambda) ? lambda : null, direction };
+}
+
+/** Whether the always-valid interval says the treatment is worse than control. */
+export function alwaysValidFail(state: SequentialState | null, badSide: BadSide = 'higher'): boolean {
+  if (!state?.ci) return false;
+  return badSide === 'higher' ? state.ci[0] > 0 : state.ci[1] < 0;
+}
+
+export interface LiveGuardState {
+  sequential: SequentialState | null;
+  /** Consecutive evaluations in which the fixed-horizon judge said fail. */
+  failStreak: number;
+}
+
+export interface LiveGuardDecision {
+  state: LiveGuardState;
+  /** Whether an alert / automatic rollback may act now. */
+  act: boolean;
+  trigger: 'always-valid' | 'sustained-fixed-horizon' | null;
+  reason: string;
+}
+
+/** Default number of consecutive fixed-horizon fails that may trigger action on their own. */
+export const DEFAULT_SUSTAIN = 3;
+
+/**
+ * The live rule of STATISTICS.md: act only on the always-valid result, or on a fixed-horizon fail sustained for
+ * k consecutive evaluations (default 3). A single fixed-horizon blip never acts.
+ */
+export function liveGuardUpdate(
+  previous: LiveGuardState | null,
+  input: { treatment: ArmStats; control: ArmStats; fixedHorizonFail: boolean },
+  options: SequentialOptions & { sustain?: number } = {},
+): LiveGuardDecision {
+  const badSide = options.badSide ?? 'higher';
+  const k = options.sustain !== undefined && options.sustain >= 1 ? Math.floor(options.sustain) : DEFAULT_SUSTAIN;
+  const sequential = sequentialUpdate(previous?.sequential ?? null, input, options);
+  const failStreak = input.fixedHorizonFail ? (previous?.failStreak ?? 0) + 1 : 0;
+  const state: LiveGuardState = { sequential, failStreak };
+  if (alwaysValidFail(sequential, badSide)) {
+    return { state, act: true, trigger: 'always-valid', reason: `always-valid ${Math.round((1 - sequential.alpha) * 100)}% interval is entirely ${badSide} than control` };
+  }
+  if (failStreak >= k) {
+    return { state, act: true, trigger: 'sustained-fixed-horizon', reason: `fixed-horizon verdict has failed ${failStreak} evaluations in a row (threshold ${k})` };
+  }
+  const reason = failStreak > 0 ? `fixed-horizon fail ${failStreak} of ${k} needed; always-valid interval not conclusive` : 'no sustained or always-valid evidence of a regression';
+  return { state, act: false, trigger: null, reason };
+}

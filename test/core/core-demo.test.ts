@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../main/core/core';
+import { createHandlers } from '../../main/core/handlers';
+import { createRegistrar } from '../../main/host/registrar';
+
+const resourcesDir = join(__dirname, '..', '..', 'resources');
+const open: Core[] = [];
+const dirs: string[] = [];
+
+function boot(dataDir = mkdtempSync(join(tmpdir(), 'rampart-core-'))) {
+  dirs.push(dataDir);
+  const core = createCore({ dataDir, resourcesDir, secrets: () => undefined, version: 'test', user: () => 'tester' });
+  open.push(core);
+  const r = createRegistrar(createHandlers(core));
+  const call = <C extends Parameters<typeof r.call>[0]>(c: C, p: Parameters<typeof r.call<C>>[1]) => r.call(c, p, { door: 'cli' });
+  return { core, call, dataDir };
+}
+
+afterEach(() => {
+  for (const c of open.splice(0)) c.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const HOUR = 3_600_000;
+
+describe('the core on the demo workspace', () => {
+  it('installs the demo once: flags, watches and a day of history', async () => {
+    const { call } = boot();
+    const info = await call('app:info', {});
+    expect(info.demo).toBe(true);
+    const rows = await call('flags:list', {});
+    expect(rows.map((r) => r.flagKey).sort()).toEqual(['checkout-v2', 'dark-mode', 'search-ranker']);
+    const watches = await call('watches:list', {});
+    expect(watches.map((w) => w.flagKey).sort()).toEqual(['checkout-v2', 'dark-mode', 'search-ranker']);
+    const history = await call('flags:history', { flagKey: 'checkout-v2', from: Date.now() - 2 * 24 * HOUR, to: Date.now() });
+    expect(history.map((h) => h.label)).toContain('rollout 5% → 25%');
+  });
+
+  it('serves downsampled series per metric and per variant, never over 4 × width points', async () => {
+    const { call } = boot();
+    const now = Date.now();
+    const res = await call('series:range', { watchId: 'demo-checkout-v2', from: now - 24 * HOUR, to: now, width: 300 });
+    expect(res.errors).toEqual([]);
+    expect(res.stale).toBeNull();
+    const metrics = new Set(res.series.map((s) => s.metric));
+    expect([...metrics].sort()).toEqual(['error_ratio', 'p50', 'p95', 'p99', 'request_rate']);
+    for (const s of res.series) expect(s.points.length).toBeLessThanOrEqual(4 * 300);
+    const p99Variants = res.series.filter((s) => s.metric === 'p99').map((s) => s.variant);
+    expect(p99Variants).toEqual(expect.arrayContaining([null, 'on', 'off']));
+  });
+
+  it('judges the regressing flag as failing on p99 against its control arm, with numbers', async () => {
+    const { call } = boot();
+    const v = await call('verdict:get', { watchId: 'demo-checkout-v2', baseline: 'control' });
+    expect(v.verdict).toBe('fail');
+    const p99 = v.metrics.find((m) => m.name === 'p99')!;
+    expect(p99).toMatchObject({ verdict: 'fail', direction: 'higher' });
+    expect(p99.ci).not.toBeNull();
+    expect(p99.ratio!).toBeGreaterThan(1.1);
+    expect(v.baseline.label).toMatch(/concurrent control/);
+  });
+
+  it('ramps through the registrar, and the marker is in the history at once', async () => {
+    const { call } = boot();
+    const before = (await call('flags:get', { connectionId: 'demo-flags', flagKey: 'search-ranker' })).flag.envs.production.exposure;
+    const res = await call('flags:ramp', { connectionId: 'demo-flags', flagKey: 'search-ranker', env: 'production', to: 100, expected: before, comment: 'healthy for a day', override: true });
+    expect(res.readBack.exposure).toBe(100);
+    const history = await call('flags:history', { connectionId: 'demo-flags', flagKey: 'search-ranker', from: Date.now() - HOUR, to: Date.now() + 1000 });
+    expect(history.at(-1)).toMatchObject({ source: 'rampart', label: `rollout ${before}% → 100%`, actor: 'tester', comment: 'healthy for a day' });
+    const audit = await call('audit:list', {});
+    expect(audit[0]).toMatchObject({ action: 'ramp', result: 'done', override: true });
+  });
+
+  it('records an edit made to the flag file while Rampart was closed, once', async () => {
+    const first = boot();
+    await first.call('flags:list', {}); // remembers the last known state
+    first.core.close();
+    open.splice(open.indexOf(first.core), 1);
+
+    const file = join(first.dataDir, 'demo', 'flags.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const split = doc.flags['checkout-v2'].targeting.fractional as unknown[];
+    for (const bucket of split.slice(1) as [string, number][]) bucket[1] = bucket[0] === 'on' ? 40 : 60;
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+
+    const second = boot(first.dataDir);
+    const found = await second.core.flags.recordOfflineEdits();
+    expect(found.map((c) => [c.flagKey, c.label])).toEqual([['checkout-v2', 'rollout 25% → 40%']]);
+    expect(await second.core.flags.recordOfflineEdits()).toEqual([]);
+  });
+});
