@@ -1,10 +1,11 @@
 import type { Connection, FlagConnection, MetricsConnection } from '../../shared/domain/connections';
 import { RampartError } from '../../shared/errors';
-import type { FlagChange } from '../../shared/domain/flags';
 import type { FlagStore, SecretResolver } from '../flags/flag-store';
 import type { MetricsProvider } from '../metrics/metrics-provider';
 import { createFlagdStore } from '../flags/flagd';
 import { createUnleashStore } from '../flags/unleash';
+import { createFlagsmithStore } from '../flags/flagsmith';
+import { createLaunchDarklyStore } from '../flags/launchdarkly';
 import { createSimulatedProvider } from '../demo';
 import { createPrometheusProvider } from '../metrics/prometheus/prometheus-provider';
 import { createDatadogProvider } from '../metrics/datadog/datadog-provider';
@@ -37,8 +38,10 @@ export function createFlagStoreFor(c: FlagConnection, deps: AdapterDeps): FlagSt
       return createFlagdStore({ connection: c, now: deps.now });
     case 'unleash':
       return createUnleashStore({ connection: c, token: requireSecret(c, deps, 'token', 'Unleash') });
-    default:
-      throw new RampartError('bad_request', `${c.kind} connections are not supported by this build`);
+    case 'flagsmith':
+      return createFlagsmithStore({ connection: c, token: requireSecret(c, deps, 'token', 'Flagsmith') });
+    case 'launchdarkly':
+      return createLaunchDarklyStore({ connection: c, token: requireSecret(c, deps, 'token', 'LaunchDarkly') });
   }
 }
 
@@ -58,4 +61,3 @@ export function createMetricsProviderFor(c: MetricsConnection, deps: AdapterDeps
   }
 }
 
-export type { FlagChange };

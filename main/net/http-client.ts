@@ -126,7 +126,9 @@ export function serverMessage(body: unknown): string | undefined {
 export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = defaultHttpDeps): Promise<HttpResult<T>> {
   const attempts = call.idempotent ? Math.max(1, call.maxAttempts ?? 4) : 1;
   const target = safeTarget(call.method, call.url);
-  const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+  // Header names are case-insensitive: normalize so a caller's `Content-Type` is not merged with our default.
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [k, v] of Object.entries(call.headers ?? {})) headers[k.toLowerCase()] = v;
   let body: string | URLSearchParams | undefined;
   if (call.body instanceof URLSearchParams || typeof call.body === 'string') body = call.body;
   else if (call.body !== undefined) {

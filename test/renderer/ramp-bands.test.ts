@@ -54,3 +54,11 @@ describe('ramp bands', () => {
     expect(effectiveExposure({ enabled: true, exposure: null })).toBe(100);
   });
 });
+
+describe('ramp bands before a flag existed', () => {
+  it('draws no band while the state is unknown (before "created")', () => {
+    const created: FlagChange = { id: 'x', connectionId: 'c', flagKey: 'f', env: 'p', at: 100, kind: 'created', from: null, to: { enabled: false, exposure: 0 }, label: 'created', source: 'vendor' };
+    const bands = rampBands([created], 0, 1000, { enabled: true, exposure: 5 });
+    expect(bands.map((b) => [b.from, b.to, b.label])).toEqual([[100, 1000, 'off']]);
+  });
+});

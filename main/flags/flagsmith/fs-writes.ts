@@ -29,7 +29,12 @@ interface StateChange {
   patch: { enabled?: boolean; mv?: { id?: number; multivariate_feature_option: number; percentage_allocation: number }[] };
 }
 
-const Anything = z.unknown();
+/**
+ * Write answers are parsed too. Should one be malformed after the write applied, the error says so and the caller's
+ * read-back settles what happened.
+ */
+const WrittenState = z.looseObject({ id: z.number().int() });
+const WrittenVersion = z.looseObject({ uuid: z.string().min(1) });
 
 function valueObject(v: FsValue | null | undefined) {
   return { type: v?.type || 'unicode', string_value: v?.string_value ?? null, integer_value: v?.integer_value ?? null, boolean_value: v?.boolean_value ?? null };
@@ -50,7 +55,7 @@ async function publish(ctx: WriteCtx, updates: StateChange[], creates: unknown[]
     })),
     feature_states_to_create: creates,
   };
-  await ctx.client.write('POST', `/api/v1/environments/${ctx.env.id}/features/${ctx.live.feature.id}/versions/`, body, Anything);
+  await ctx.client.write('POST', `/api/v1/environments/${ctx.env.id}/features/${ctx.live.feature.id}/versions/`, body, WrittenVersion);
 }
 
 function legacy(ctx: WriteCtx, c: StateChange): Promise<unknown> {
@@ -59,7 +64,7 @@ function legacy(ctx: WriteCtx, c: StateChange): Promise<unknown> {
     c.segmentId === null
       ? `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/featurestates/${c.state.id}/`
       : `/api/v1/features/featurestates/${c.state.id}/`;
-  return ctx.client.write('PATCH', path, body, Anything);
+  return ctx.client.write('PATCH', path, body, WrittenState);
 }
 
 async function applyStateChanges(ctx: WriteCtx, changes: StateChange[]): Promise<void> {
@@ -101,7 +106,7 @@ async function createRamp(ctx: WriteCtx, percent: number): Promise<void> {
     if (pureSplit(segment.rules) === undefined) throw blocked(`segment '${name}' exists but is not a plain % split; fix or rename it in Flagsmith`);
     await assertExclusive(ctx, segment);
     if (round2(pureSplit(segment.rules) as number) !== round2(percent)) {
-      await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${segment.id}/`, { rules: withSplit(segment.rules, percent) }, Anything);
+      await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${segment.id}/`, { rules: withSplit(segment.rules, percent) }, FsSegment);
     }
   } else {
     const rules = [{ type: 'ALL', rules: [], conditions: [{ operator: 'PERCENTAGE_SPLIT', property: '$.identity.key', value: formatSplit(percent) }] }];
@@ -110,7 +115,7 @@ async function createRamp(ctx: WriteCtx, percent: number): Promise<void> {
   const override = { enabled: true, feature_state_value: valueObject(ctx.live.def?.feature_state_value), feature_segment: { segment: segment.id } };
   if (ctx.env.use_v2_feature_versioning) return publish(ctx, [], [override]);
   try {
-    await ctx.client.write('POST', `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/features/${ctx.live.feature.id}/create-segment-override/`, override, Anything);
+    await ctx.client.write('POST', `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/features/${ctx.live.feature.id}/create-segment-override/`, override, WrittenState);
   } catch (e) {
     if (!isV2Refusal(e)) throw e;
     await publish(ctx, [], [override]);
@@ -134,7 +139,7 @@ export async function setExposure(ctx: WriteCtx, percent: number, expected: numb
   if (ramp) {
     await assertExclusive(ctx, ramp.override.segment);
     if (round2(ramp.split) === round2(percent)) return;
-    await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${ramp.override.segment.id}/`, { rules: withSplit(ramp.override.segment.rules, percent) }, Anything);
+    await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${ramp.override.segment.id}/`, { rules: withSplit(ramp.override.segment.rules, percent) }, FsSegment);
     return;
   }
   if (isMultivariate(live.feature)) {

@@ -156,13 +156,13 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
             rolloutContextKind: existing?.contextKind ?? 'user',
             ...(existing?.bucketBy ? { rolloutBucketBy: existing.bucketBy } : {}),
           };
-          await client.patch(path, { comment, environmentKey: env, instructions: [instruction] }, SEMANTIC_PATCH);
+          await client.patch(path, { comment, environmentKey: env, instructions: [instruction] }, SEMANTIC_PATCH, LdFlag);
         } else {
           const patch = [
             { op: 'test', path: '/version', value: flag._version },
             { op: 'replace', path: `/environments/${pointerToken(env)}/fallthrough`, value: { rollout: rolloutFor(cfg, weights) } },
           ];
-          await client.patch(path, { comment, patch }, 'application/json');
+          await client.patch(path, { comment, patch }, 'application/json', LdFlag);
         }
       } catch (e) {
         if (isRampartError(e) && e.code === 'conflict') return conflictAfterRead(flagKey, env, flag._version, e);
@@ -178,13 +178,13 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
       // someone edited the flag meanwhile. A 409 means "a concurrent request collided; not applied": re-read, and
       // send once more only if the flag is still not in the wanted state.
       try {
-        await client.patch(path, body, SEMANTIC_PATCH);
+        await client.patch(path, body, SEMANTIC_PATCH, LdFlag);
       } catch (e) {
         if (!isRampartError(e) || e.code !== 'conflict') throw e;
         const { state, flag } = await readEnv(flagKey, env);
         if (state.enabled === on) return;
         try {
-          await client.patch(path, body, SEMANTIC_PATCH);
+          await client.patch(path, body, SEMANTIC_PATCH, LdFlag);
         } catch (again) {
           if (isRampartError(again) && again.code === 'conflict') return conflictAfterRead(flagKey, env, flag._version, again);
           throw again;

@@ -110,8 +110,11 @@ export function createLdClient(o: LdClientOptions) {
     return out;
   }
 
-  /** A PATCH that is sent once; only a 429 (nothing applied) is sent again, after the vendor's reset time. */
-  async function patch(path: string, body: unknown, contentType: string): Promise<unknown> {
+  /**
+   * A PATCH that is sent once; only a 429 (nothing applied) is sent again, after the vendor's reset time. The answer
+   * (the updated flag) is parsed; if it is malformed after the write applied, the caller's read-back settles it.
+   */
+  async function patch<T>(path: string, body: unknown, contentType: string, schema: z.ZodType<T>): Promise<T> {
     const url = urlOf(path);
     for (let attempt = 0; ; attempt++) {
       let seen: Headers | undefined;
@@ -129,7 +132,7 @@ export function createLdClient(o: LdClientOptions) {
           { vendor: VENDOR, method: 'PATCH', url, headers: { ...headers, 'content-type': contentType }, body, timeoutMs: timeouts.writeMs, idempotent: false, statusCodes },
           deps,
         );
-        return res.body;
+        return parse(schema, res.body, 'PATCH', url);
       } catch (e) {
         if (isRampartError(e) && e.code === 'rate_limited' && seen && attempt < MAX_WRITE_RATE_LIMIT_WAITS) {
           const now = http.now();

@@ -76,6 +76,8 @@ export function rampBands(changes: readonly FlagChange[], from: number, to: numb
     const a = Math.max(start, from);
     const b = Math.min(end, to);
     if (b <= a) return;
+    // Unknown state (before a flag was created, or history too short to tell): no band rather than a guess.
+    if (state.enabled === null && state.exposure === null) return;
     const label = bandLabel(state);
     const last = bands[bands.length - 1];
     if (last && last.label === label && last.to === a) {

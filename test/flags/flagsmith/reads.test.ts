@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeFlagsmith, type FakeFlagsmith } from '../../support/vendor-servers/fake-flagsmith';
+import { fsFaults, startFakeFlagsmith, type FakeFlagsmith } from '../../support/vendor-servers/fake-flagsmith';
 import { ALICE, BOB } from '../../support/vendor-servers/flagsmith-state';
 import { caught, dashboard, fsStore } from './helpers';
 
@@ -136,6 +136,14 @@ describe('Flagsmith adapter: failures on reads', () => {
     expect(e.code).toBe('timeout');
     expect(e.message).toMatch(/^Flagsmith: timed out after 120 ms \(GET /);
     expect(fake.requests).toHaveLength(4);
+  });
+
+  it('reports a 404 from the vendor as not found, naming Flagsmith and the endpoint', async () => {
+    fake = await startFakeFlagsmith();
+    fake.inject({ path: '/api/v1/projects/1/features/', fault: fsFaults.notFound() });
+    const e = await caught(fsStore(fake, { project: '1' }).getFlag('banner'));
+    expect(e.code).toBe('not_found');
+    expect(e.message).toMatch(/^Flagsmith: not found \(HTTP 404 on GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/projects\/1\/features\/\): Not found\.$/);
   });
 
   it('survives a reset and a 503 on reads by retrying', async () => {

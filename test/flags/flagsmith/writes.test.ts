@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultHttpDeps } from '../../../main/net/http-client';
-import { startFakeFlagsmith, type FakeFlagsmith } from '../../support/vendor-servers/fake-flagsmith';
+import { fsFaults, startFakeFlagsmith, type FakeFlagsmith } from '../../support/vendor-servers/fake-flagsmith';
 import { BOB } from '../../support/vendor-servers/flagsmith-state';
 import { caught, dashboard, fsStore, segmentNamed, writes } from './helpers';
 
@@ -31,6 +31,11 @@ describe('Flagsmith adapter: ramp and rollback in a v1 environment', () => {
     await store.setEnabled('new-checkout', 'Production', true, { comment: 'fixed' });
     expect(await live(fake, 'new-checkout')).toMatchObject({ enabled: true, exposure: 5 });
     expect(writes(fake)).toHaveLength(2);
+    const history = await store.history({ from: Date.now() - 60_000, to: Date.now() + 1, flagKey: 'new-checkout', env: 'Production' });
+    expect(history.map((c) => [c.kind, c.label, c.actor])).toEqual([
+      ['enabled', "on → off (segment 'checkout-5pct')", undefined],
+      ['enabled', "off → on (segment 'checkout-5pct')", undefined],
+    ]);
   });
 
   it('toggles the environment default of a flag without a ramp, and writes nothing when already there', async () => {
@@ -135,7 +140,7 @@ describe('Flagsmith adapter: failures on writes', () => {
 
   it('sends a throttled write again only after Retry-After, applying it once', async () => {
     fake = await startFakeFlagsmith();
-    fake.inject({ method: 'PATCH', fault: { kind: 'status', status: 429, body: { detail: 'Request was throttled. Expected available in 1 second.' }, headers: { 'Retry-After': '1' } } });
+    fake.inject({ method: 'PATCH', fault: fsFaults.throttled(1) });
     await fsStore(fake, { http: defaultHttpDeps }).setEnabled('banner', 'Production', true, { comment: 'launch' });
     const sent = writes(fake);
     expect(sent.map((r) => r.status)).toEqual([429, 200]);

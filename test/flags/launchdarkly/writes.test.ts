@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultHttpDeps } from '../../../main/net/http-client';
-import { DEFAULT_LD_FLAGS, startFakeLaunchDarkly, type FakeLaunchDarkly } from '../../support/vendor-servers/fake-launchdarkly';
+import { DEFAULT_LD_FLAGS, ldFaults, startFakeLaunchDarkly, type FakeLaunchDarkly } from '../../support/vendor-servers/fake-launchdarkly';
 import { caught, ldStore, patches } from './helpers';
 
 let fake: FakeLaunchDarkly;
@@ -25,6 +25,8 @@ describe('LaunchDarkly adapter: ramp and rollback', () => {
       ],
     });
     expect(fake.state.audit.at(-1)?.comment).toBe('ramp to 25');
+    const history = await store.history({ from: Date.now() - 60_000, to: Date.now() + 1, flagKey: 'new-checkout', env: 'production' });
+    expect(history.at(-1)).toMatchObject({ kind: 'exposure', label: 'rollout 5% → 25%', comment: 'ramp to 25', actor: 'token rampart-ci', source: 'vendor' });
   });
 
   it('ramps with a semantic patch whose rolloutWeights are keyed by variation _id, not index', async () => {
@@ -116,12 +118,21 @@ describe('LaunchDarkly adapter: conflicts, approvals and failures on writes', ()
   it('sends a rate-limited write again only after X-Ratelimit-Reset, applying it exactly once', async () => {
     fake = await startFakeLaunchDarkly();
     const resetAt = Date.now() + 300;
-    fake.inject({ method: 'PATCH', fault: { kind: 'status', status: 429, body: { code: 'rate_limited', message: 'slow down' }, headers: { 'X-Ratelimit-Reset': String(resetAt) } } });
+    fake.inject({ method: 'PATCH', fault: ldFaults.rateLimited(resetAt) });
     await ldStore(fake, { http: defaultHttpDeps }).setEnabled('new-checkout', 'production', false, { comment: 'rollback' });
     const sent = patches(fake);
     expect(sent.map((r) => r.status)).toEqual([429, 200]);
     expect(sent[1].at).toBeGreaterThanOrEqual(resetAt);
     expect(fake.writes()).toHaveLength(1);
+  });
+
+  it('sends turnFlagOff again after a 409 "concurrent request" (not applied), once, after re-reading', async () => {
+    fake = await startFakeLaunchDarkly();
+    fake.inject({ method: 'PATCH', fault: ldFaults.conflict() });
+    await ldStore(fake).setEnabled('new-checkout', 'production', false, { comment: 'rollback' });
+    expect(patches(fake).map((r) => r.status)).toEqual([409, 200]);
+    expect(fake.writes()).toHaveLength(1);
+    expect(fake.state.flags[0].environments.production.on).toBe(false);
   });
 
   it('does not retry a write that got a 5xx: exactly one request, nothing applied', async () => {
@@ -143,6 +154,15 @@ describe('LaunchDarkly adapter: conflicts, approvals and failures on writes', ()
     await new Promise((r) => setTimeout(r, 500));
     expect(patches(fake)).toHaveLength(1);
     expect(fake.state.audit.filter((a) => a.token)).toHaveLength(1); // the slow write landed once
+  });
+
+  it('names PATCH and the problem when the answer to a write is malformed, and does not resend it', async () => {
+    fake = await startFakeLaunchDarkly();
+    fake.inject({ method: 'PATCH', fault: { kind: 'malformed', body: '{"key": "new-checkout"' } });
+    const e = await caught(ldStore(fake).setEnabled('new-checkout', 'production', false, { comment: 'rollback' }));
+    expect(e.code).toBe('vendor_error');
+    expect(e.message).toBe(`LaunchDarkly: malformed response from PATCH ${fake.url}/api/v2/flags/default/new-checkout: a body that is not JSON`);
+    expect(patches(fake)).toHaveLength(1);
   });
 
   it('reports a connection reset on a write as unreachable, without resending it', async () => {

@@ -1,4 +1,4 @@
-import { route, startFakeHttp, type FakeResponse, type Injection, type RecordedRequest } from './fake-http';
+import { route, startFakeHttp, type FakeResponse, type Fault, type Injection, type RecordedRequest } from './fake-http';
 import { seedFlagsmith, type SeedOptions } from './flagsmith-seed';
 import {
   liveFeatureSegments,
@@ -47,6 +47,16 @@ export interface FakeFlagsmith {
 }
 
 const V2_REFUSAL = { detail: 'This environment uses v2 feature versioning. Use the environment feature version endpoint instead.' };
+
+/** Ready-made faults with Flagsmith's (DRF's) bodies and headers, for `inject({ fault })`. */
+export const fsFaults = {
+  throttled: (seconds: number): Fault => ({ kind: 'status', status: 429, body: { detail: `Request was throttled. Expected available in ${seconds} seconds.` }, headers: { 'Retry-After': String(seconds) } }),
+  unauthorized: (): Fault => ({ kind: 'status', status: 401, body: { detail: 'Valid Master API Key not found.' } }),
+  notFound: (): Fault => ({ kind: 'status', status: 404, body: { detail: 'Not found.' } }),
+  conflict: (): Fault => ({ kind: 'status', status: 409, body: { detail: 'Conflict.' } }),
+  v2Refusal: (): Fault => ({ kind: 'status', status: 400, body: V2_REFUSAL }),
+  serverError: (status = 500): Fault => ({ kind: 'status', status, body: { detail: 'A server error occurred.' } }),
+};
 
 const detail = (status: number, message: string): FakeResponse => ({ status, body: { detail: message } });
 const invalid = (field: string, message: string): FakeResponse => ({ status: 400, body: { [field]: [message] } });

@@ -1,4 +1,4 @@
-import { route, startFakeHttp, type FakeResponse, type Injection, type RecordedRequest } from './fake-http';
+import { route, startFakeHttp, type FakeResponse, type Fault, type Injection, type RecordedRequest } from './fake-http';
 import { applyJsonPatch, applySemanticPatch } from './launchdarkly-patch';
 import {
   clone,
@@ -67,6 +67,21 @@ export const DEFAULT_LD_FLAGS: FlagSeed[] = [
     },
   },
 ];
+
+/** Ready-made faults with LaunchDarkly's documented bodies and headers, for `inject({ fault })`. */
+export const ldFaults = {
+  rateLimited: (resetAtEpochMs: number): Fault => ({
+    kind: 'status',
+    status: 429,
+    body: { code: 'rate_limited', message: 'You have made too many requests' },
+    headers: { 'X-Ratelimit-Reset': String(resetAtEpochMs), 'X-Ratelimit-Global-Remaining': '0' },
+  }),
+  approvalRequired: (): Fault => ({ kind: 'status', status: 405, body: { code: 'method_not_allowed', message: 'Approval is required to make this change' } }),
+  conflict: (): Fault => ({ kind: 'status', status: 409, body: { code: 'conflict', message: 'The API request conflicts with a concurrent API request. Retry' } }),
+  unauthorized: (): Fault => ({ kind: 'status', status: 401, body: { code: 'unauthorized', message: 'Invalid access token' } }),
+  notFound: (): Fault => ({ kind: 'status', status: 404, body: { code: 'not_found', message: 'Invalid resource identifier' } }),
+  serverError: (status = 500): Fault => ({ kind: 'status', status, body: { code: 'internal_server_error', message: 'Internal error' } }),
+};
 
 function err(status: number, code: string, message: string, headers?: Record<string, string>): FakeResponse {
   return { status, body: { code, message, id: `req-${Date.now()}` }, headers };

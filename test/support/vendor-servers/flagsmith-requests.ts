@@ -1,5 +1,5 @@
 import type { FakeResponse } from './fake-http';
-import type { FsEnvironment, FsFeature, FsState, FsValue } from './flagsmith-state';
+import { serializeVersion, type FsEnvironment, type FsFeature, type FsState, type FsValue } from './flagsmith-state';
 import { checkMv, createOverride, publishVersion, updateState, type StatePatch } from './flagsmith-writes';
 
 /**

@@ -41,7 +41,7 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
         mode === 'ramp'
           ? await api.call('flags:ramp', { ...ids, to, expected: row.exposure, comment: comment.trim(), override })
           : await api.call('flags:rollback', { ...ids, comment: comment.trim() });
-      invalidateAfterWrite();
+      invalidateAfterWrite(result.change.at);
       pushToast('ok', `confirmed by read-back: ${result.change.label}`);
       close();
     } catch (e) {

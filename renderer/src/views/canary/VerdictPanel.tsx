@@ -86,7 +86,6 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
                   <th>metric</th>
                   <th>verdict</th>
                   <th>direction</th>
-                  <th>method</th>
                   <th className="num">p-value</th>
                   <th className="num">estimate</th>
                   <th className="num">CI</th>
@@ -108,7 +107,6 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
                       <span className={`metric-verdict verdict-${m.verdict}`}>{m.verdict}</span>
                     </td>
                     <td>{DIRECTION_TEXT[m.direction]}</td>
-                    <td className="small nowrap">{m.method}</td>
                     <td className="num">{formatPValue(m.pValue)}</td>
                     <td className="num">{formatMaybe(m.estimate, 4)}</td>
                     <td className="num nowrap">{formatInterval(m.ci)}</td>
@@ -117,8 +115,8 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
                     <td className="num">{m.canaryN}</td>
                   </tr>
                   <tr className="reason-row">
-                    <td colSpan={10} className="small reason">
-                      {m.reason}
+                    <td colSpan={9} className="small reason">
+                      <span className="method">{m.method}</span> — {m.reason}
                     </td>
                   </tr>
                   </Fragment>

@@ -1,7 +1,13 @@
 /** What to refetch after a write to a flag store, so the new marker, state and audit row show at once. */
 import { queryClient } from '../../data/query';
+import { useUi } from '../../state/ui-store';
 
-export function invalidateAfterWrite(): void {
+/**
+ * `changeAt`: when the write happened (the read-back change's time). The live window jumps to cover it, so its
+ * marker is drawn now rather than at the next tick.
+ */
+export function invalidateAfterWrite(changeAt?: number): void {
+  if (changeAt !== undefined) useUi.getState().advanceLiveNow(Math.max(Date.now(), changeAt + 1));
   queryClient.invalidate((channel) =>
     ['flags:history', 'flags:list', 'flags:get', 'audit:list', 'verdict:get'].includes(channel),
   );

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The Electronegativity gate (SECURITY.md). Electronegativity exits 0 even when it finds problems, so this script
+ * runs it, parses its CSV report and exits 1 on any finding at MEDIUM or above that the allowlist
+ * (scripts/security/electronegativity-allow.json: [{check, file, reason}]) does not annotate with a reason.
+ *
+ * Why staging: the CLI takes a single --input, and the global checks (navigation limits, permission handler, CSP)
+ * need to see the main process, the preload and the page together — scanning main/ and preload/ one at a time
+ * reports the preload as "missing navigation limits". So main/, preload/ and renderer/index.html (the page, with
+ * its CSP meta tag) are copied into one temp folder with the same relative paths and scanned once.
+ *
+ * Why CSV: the SARIF report only carries a warning/note level, not Electronegativity's severity.
+ *
+ * Usage: node scripts/electronegativity-check.mjs [--root <repo>] [--allow <allowlist.json>] [--report <copy.csv>]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCsv, gate } from './security/electronegativity-gate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? resolve(args[i + 1]) : fallback;
+};
+const root = opt('--root', resolve(here, '..'));
+const allowFile = opt('--allow', join(here, 'security', 'electronegativity-allow.json'));
+const reportCopy = opt('--report', undefined);
+
+/** What the app ships: the main process, the preload and the page (its CSP meta tag). */
+const SCANNED = ['main', 'preload', 'renderer/index.html'];
+
+function fail(message) {
+  console.error(`electronegativity-check: ${message}`);
+  process.exit(1);
+}
+
+const require = createRequire(join(here, '..', 'package.json'));
+let cli;
+let electronVersion;
+try {
+  cli = join(dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
+} catch {
+  fail('@doyensec/electronegativity is not installed: run `npm install` (it is a devDependency).');
+}
+try {
+  // Without the real version it assumes Electron 0.1.0, whose insecure defaults would swamp the report.
+  electronVersion = require('electron/package.json').version;
+} catch {
+  fail('electron is not installed: run `npm install` (Electronegativity needs its version to judge defaults).');
+}
+
+const stage = mkdtempSync(join(tmpdir(), 'rampart-electronegativity-'));
+try {
+  for (const rel of SCANNED) {
+    const from = join(root, rel);
+    if (!existsSync(from)) fail(`${rel} does not exist under ${root}`);
+    mkdirSync(dirname(join(stage, 'src', rel)), { recursive: true });
+    cpSync(from, join(stage, 'src', rel), { recursive: true });
+  }
+  const csv = join(stage, 'report.csv');
+  const run = spawnSync(
+    process.execPath,
+    // AvailableSecurityFixesGlobalCheck downloads Electron's release list from GitHub on every run: it needs the
+    // network and answers "is Electron outdated", which is the dependency updater's job, not a source scan's.
+    [cli, '-i', join(stage, 'src'), '-o', csv, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false'],
+    { encoding: 'utf8', timeout: 300_000 },
+  );
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  if (run.error) fail(`could not run Electronegativity: ${run.error.message}`);
+  if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${output}`);
+  // A file it cannot parse is a file it did not scan: that must not pass silently.
+  const parseErrors = output.split('\n').filter((l) => /^Error parsing /.test(l.trim()));
+  if (parseErrors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${parseErrors.join('\n')}`);
+  if (!existsSync(csv)) fail(`Electronegativity wrote no report:\n${output}`);
+
+  const report = readFileSync(csv, 'utf8');
+  if (reportCopy) writeFileSync(reportCopy, report);
+  let allow;
+  try {
+    allow = JSON.parse(readFileSync(allowFile, 'utf8'));
+  } catch (e) {
+    fail(`cannot read the allowlist ${allowFile}: ${e instanceof Error ? e.message : e}`);
+  }
+  const verdict = gate(parseCsv(report), allow);
+  for (const line of verdict.lines) console.log(line);
+  if (!verdict.ok) process.exit(1);
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}

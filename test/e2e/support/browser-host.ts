@@ -1,0 +1,96 @@
+/**
+ * Starts the real browser host (`node out/main/cli.js serve`) on a fresh data directory and a free port, and
+ * headless Chromium (Debian's, via playwright-core). Missing pieces fail loudly with the command that fixes them.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+export const CLI = join(ROOT, 'out', 'main', 'cli.js');
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export interface RunningHost {
+  launchUrl: string;
+  dataDir: string;
+  /** Everything the host printed on stderr, for failure messages. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export function requireBuiltApp(): void {
+  if (!existsSync(CLI) || !existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
+    throw new Error(`The app is not built (${CLI} or out/renderer/index.html missing): run 'npm run build' (electron-vite build) first.`);
+  }
+}
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium'.`);
+}
+
+/** `rampart serve --json` prints one JSON line with the launch URL (it carries the per-launch token). */
+export async function startHost(timeoutMs = 60_000): Promise<RunningHost> {
+  requireBuiltApp();
+  const dataDir = mkdtempSync(join(tmpdir(), 'rampart-e2e-'));
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--json'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const launchUrl = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`rampart serve printed no URL within ${timeoutMs} ms. stderr:\n${err}`)), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.trim().startsWith('{'));
+      if (!line) return;
+      try {
+        const info = JSON.parse(line) as { launchUrl?: string };
+        if (!info.launchUrl) throw new Error('no launchUrl');
+        clearTimeout(timer);
+        resolveUrl(info.launchUrl);
+      } catch (e) {
+        if (out.includes('\n')) {
+          clearTimeout(timer);
+          reject(new Error(`rampart serve --json printed an unexpected line: ${line} (${(e as Error).message})`));
+        }
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rampart serve exited with code ${code} before printing its URL. stderr:\n${err}`));
+    });
+  });
+  return {
+    launchUrl,
+    dataDir,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killTimer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, name);
+}
