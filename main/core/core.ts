@@ -12,6 +12,7 @@ import { createFlagsService } from './flags-service';
 import { createRolloutService } from '../rollout/rollout-service';
 import { createSeriesService } from './series-service';
 import { createVerdictService } from './verdict-service';
+import { createIncidentAnalysis } from './incident';
 import { defaultMetricSpecs, defaultVariantLabel, renderWatchQuery } from './queries';
 import { datadogEvents, tracedRollout } from './rollout-effects';
 import { exposureTimeline } from './timeline';
@@ -58,9 +59,11 @@ export function createCore(opts: CoreOptions) {
   const variants = async (watch: Watch) => {
     const flag = await flags.get(watch.flagConnectionId, watch.flagKey);
     const s = flag.flag.envs[watch.env];
-    return { treatment: s?.treatment ?? null, control: s?.control ?? null };
+    return { treatment: s?.treatment ?? null, control: s?.control ?? null, exposure: s?.exposure ?? null };
   };
-  const verdicts = createVerdictService({ series, render, lastChange, variants, now });
+  const changesBetween = (from: number, to: number) => store.changes.list({ from, to });
+  const verdicts = createVerdictService({ series, render, lastChange, variants, changesBetween, now });
+  const incident = createIncidentAnalysis({ series, render, changesBetween });
 
   const rollout = createRolloutService({
     flagStore: (id) => connections.flagStore(id),
@@ -107,6 +110,7 @@ export function createCore(opts: CoreOptions) {
     rollout: { ...rollout, ...tracedRollout(rollout, connections) },
     series,
     verdicts,
+    incident,
     render,
     proposeWatch,
     secrets: opts.secrets,

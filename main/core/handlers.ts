@@ -8,7 +8,7 @@ import type { Core } from './core';
 
 /** Maps every contract channel to the core's services. Inputs arrive already validated by the registrar. */
 export function createHandlers(core: Core): Handlers {
-  const { store, connections, flags, rollout, series, verdicts, info } = core;
+  const { store, connections, flags, rollout, series, verdicts, incident, info } = core;
 
   const connectionInfo = (c: Connection) => ({
     connection: c,
@@ -85,6 +85,12 @@ export function createHandlers(core: Core): Handlers {
     },
     'verdict:get': ({ watchId, baseline, at }) => verdicts.compute(watchOrThrow(watchId), baseline, at),
 
+    'incident:analyze': async ({ watchId, ...q }) => {
+      const watch = watchOrThrow(watchId);
+      // Pull every store's history for the window first, so suspects include changes made outside Rampart.
+      await flags.history({ from: q.from, to: q.to });
+      return incident(watch, q);
+    },
     'audit:list': (q) => store.audit.list(q),
     'judge:run': (input) => judge(JudgeInput.parse(input)),
   };

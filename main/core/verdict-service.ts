@@ -5,6 +5,7 @@ import { RampartError } from '../../shared/errors';
 import { judge } from '../../shared/stats/judge';
 import type { SeriesService } from './series-service';
 import type { Series } from '../metrics/metrics-provider';
+import { createExtras } from './verdict-extras';
 
 /** One sample per step (STATISTICS.md): 60 s is the usual scrape-aligned step for per-minute p99 values. */
 export const JUDGE_STEP_MS = 60_000;
@@ -44,9 +45,12 @@ export function createVerdictService(deps: {
   series: SeriesService;
   render: (watch: Watch, metric: Watch['metrics'][number], byVariant: boolean) => string;
   lastChange: (watch: Watch, before: number) => Promise<FlagChange | null>;
-  variants: (watch: Watch) => Promise<{ treatment: string | null; control: string | null }>;
+  variants: (watch: Watch) => Promise<{ treatment: string | null; control: string | null; exposure: number | null }>;
+  /** Every recorded flag change in a window, from every connection: the suspects of an onset. */
+  changesBetween: (from: number, to: number) => FlagChange[];
   now: () => number;
 }) {
+  const extras = createExtras();
   async function arm(watch: Watch, spec: Watch['metrics'][number], byVariant: boolean, from: number, to: number, variant: string | null) {
     const query = deps.render(watch, spec, byVariant);
     const got = await deps.series.fetchCached(watch, query, from, to, JUDGE_STEP_MS);
@@ -126,6 +130,7 @@ export function createVerdictService(deps: {
       metrics,
     });
     const out = judge(input);
+    const extra = await liveExtras(watch, baseline, change, metrics, out, now);
     return {
       ...out,
       reason: [out.reason, ...new Set(errors)].filter(Boolean).join(' · ') || undefined,
@@ -135,7 +140,37 @@ export function createVerdictService(deps: {
       changeId: change?.id ?? null,
       queries,
       computedAt: deps.now(),
+      extras: extra,
     };
+  }
+
+  /** Onset over the pre-rollout window up to now, suspects, bake time and SRM: see verdict-extras.ts. */
+  async function liveExtras(watch: Watch, baseline: BaselineKind, change: FlagChange | null, metrics: JudgeMetricInput[], out: ReturnType<typeof judge>, now: number) {
+    const pre = preRolloutWindows(change, now);
+    const latency = watch.metrics.find((m) => m.kind === 'latency' && m.critical) ?? watch.metrics.find((m) => m.kind === 'latency');
+    let onsetSeries = null;
+    if (latency) {
+      const got = await deps.series.fetchCached(watch, deps.render(watch, latency, false), pre.baseline.from, now, JUDGE_STEP_MS);
+      const s = got.series[0];
+      if (s) onsetSeries = { metric: latency.name, points: Array.from(s.t, (t, i) => [t, Number.isFinite(s.v[i]) ? s.v[i] : null] as const), referenceTo: pre.baseline.to };
+    }
+    let exposure = null;
+    const rate = watch.metrics.find((m) => m.kind === 'rate');
+    const v = await deps.variants(watch).catch(() => null);
+    if (rate && v?.treatment && v.control && v.exposure !== null) {
+      const sum = async (variant: string) => (await arm(watch, rate, true, pre.canary.from, pre.canary.to, variant)).values.reduce<number>((a, x) => a + (x ?? 0) * (JUDGE_STEP_MS / 1000), 0);
+      const counts: [number, number] = [Math.round(await sum(v.treatment)), Math.round(await sum(v.control))];
+      exposure = { treatment: v.treatment, control: v.control, counts, split: [v.exposure, 100 - v.exposure] as [number, number] };
+    }
+    return extras({
+      lookKey: `${watch.id}:${baseline}:${change?.id ?? 'none'}`,
+      metrics,
+      out,
+      stepMs: JUDGE_STEP_MS,
+      onsetSeries,
+      changes: deps.changesBetween(pre.baseline.from - 3_600_000, now),
+      exposure,
+    });
   }
 
   return { compute };

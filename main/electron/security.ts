@@ -8,7 +8,8 @@ export function isAppUrl(raw: string | undefined): boolean {
   if (!raw) return false;
   try {
     const u = new URL(raw);
-    return u.protocol === `${APP_SCHEME}:` && u.host === 'rampart';
+    // No userinfo either: only the one canonical origin counts as the app.
+    return u.protocol === `${APP_SCHEME}:` && u.host === 'rampart' && !u.username && !u.password;
   } catch {
     return false;
   }
@@ -27,7 +28,8 @@ export function isAllowedExternal(raw: string, allowedHosts: readonly string[]):
   }
   if (u.protocol !== 'https:' || u.username || u.password || u.port) return false;
   const host = u.hostname.toLowerCase();
-  return allowedHosts.some((h) => host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`));
+  // An empty entry must not turn `endsWith('.')` into "any host with a trailing dot".
+  return allowedHosts.some((h) => h.length > 0 && (host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`)));
 }
 
 /** App-wide hardening: no webviews, no navigation away, no new windows, no permissions. */
@@ -41,7 +43,9 @@ export function hardenApp(app: App, openExternal: (url: string) => void, allowed
       if (!isAppUrl(url)) e.preventDefault();
     });
     contents.setWindowOpenHandler(({ url }) => {
-      if (isAllowedExternal(url, allowedExternalHosts())) openExternal(url);
+      // Open the URL exactly as it was checked (WHATWG-normalized), never the raw string: the OS handler's parser
+      // may read `https://vendor.example\\.evil` or stray whitespace differently from `URL`.
+      if (isAllowedExternal(url, allowedExternalHosts())) openExternal(new URL(url).href);
       return { action: 'deny' };
     });
   });

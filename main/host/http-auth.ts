@@ -16,7 +16,12 @@ export function cookieToken(req: IncomingMessage): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== TOKEN_COOKIE) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // malformed %-encoding: no token (a 401), not an exception (a 500) before authentication
+    }
   }
   return undefined;
 }
@@ -27,10 +32,27 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 /**
- * Host must name this server (defeats DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends
+ * Only a path is a request target for this server (no absolute-form, no '*'), and one the router can take apart:
+ * `URL` parses it and its path %-decodes. Otherwise the router threw (`GET http://[` or `/rpc/%E0%A4%A`) and the
+ * door answered 500 with the exception's message.
+ */
+function requestTargetProblem(target: string | undefined): string | null {
+  if (!target?.startsWith('/') || !URL.canParse(target, 'http://localhost')) return 'request target must be a path on this server';
+  try {
+    decodeURIComponent(new URL(target, 'http://localhost').pathname);
+  } catch {
+    return 'malformed %-encoding in the request path';
+  }
+  return null;
+}
+
+/**
+ * Checked before the token, on every request. The target must be a usable path (above). Host must name this server (defeats DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends
  * `Host: evil.example`). Origin, when a browser sends one, must be this server's own origin.
  */
 export function originProblem(req: IncomingMessage, allowedHosts: Set<string>): string | null {
+  const targetProblem = requestTargetProblem(req.url);
+  if (targetProblem) return targetProblem;
   const host = req.headers.host;
   if (!host || !allowedHosts.has(host.toLowerCase())) return `Host '${host ?? ''}' is not this server`;
   const origin = req.headers.origin;

@@ -36,7 +36,15 @@ export function createRegistrar(handlers: Handlers) {
 
   async function dispatch(channel: string, payload: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
     if (!isChannel(channel)) return { error: { code: 'bad_request', message: `Unknown channel '${String(channel).slice(0, 80)}'` } };
-    const parsed = requests[channel].input.safeParse(payload ?? {});
+    let parsed: z.ZodSafeParseResult<unknown>;
+    try {
+      parsed = requests[channel].input.safeParse(payload ?? {});
+    } catch (e) {
+      // zod runs a refinement even after the check before it failed, so a refinement that throws (e.g. `new URL`
+      // on "not a url" in a connection) escapes safeParse. It is still a bad payload, never a crash of the door.
+      const reason = e instanceof Error ? e.message : String(e);
+      return { error: { code: 'bad_request', message: `Invalid '${channel}' request: ${reason.slice(0, 200)}` } };
+    }
     if (!parsed.success) return { error: { code: 'bad_request', message: `Invalid '${channel}' request: ${describeIssues(parsed.error)}` } };
     try {
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;

@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectQueryClient } from './data/query';
 import { connectLive } from './live';
-import './styles.css';
+import './styles/base.css';
+import './styles/canary.css';
+import './styles/charts.css';
+import './styles/tables-forms.css';
 
 // The browser host authenticated this page with a cookie set from `?token=`; keep the token out of the address
 // bar, history and screenshots once the page has loaded.

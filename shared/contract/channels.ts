@@ -20,6 +20,7 @@ export const REQUEST_CHANNELS = [
   'watches:remove',
   'series:range',
   'verdict:get',
+  'incident:analyze',
   'audit:list',
   'judge:run',
 ] as const;

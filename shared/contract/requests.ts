@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Connection } from '../domain/connections';
 import { Environment, FlagChange, FlagState, FlagStoreCapabilities } from '../domain/flags';
 import { Staleness, Watch, WireSeries } from '../domain/metrics';
-import { BASELINE_KINDS, JudgeInput, JudgeOutput, WatchVerdict } from '../domain/verdict';
+import { BASELINE_KINDS, JudgeInput, JudgeOutput, VerdictExtras, WatchVerdict } from '../domain/verdict';
 import { AuditEntry } from '../domain/audit';
 
 const key = z.string().min(1).max(200);
@@ -134,6 +134,20 @@ export const requests = {
   'verdict:get': {
     input: z.object({ watchId: z.string(), baseline: z.enum(BASELINE_KINDS).default('pre'), at: epochMs.optional() }),
     output: WatchVerdict,
+  },
+
+  /**
+   * "p99 jumped — what changed?": over a window, where a watch's metric shifted (onset), and every flag change from
+   * every connection ranked as a suspect by time distance and by the metric's shift around it.
+   */
+  'incident:analyze': {
+    input: z.object({ watchId: z.string(), metric: z.string().default('p99'), from: epochMs, to: epochMs }),
+    output: z.object({
+      onset: VerdictExtras.shape.onset,
+      suspects: VerdictExtras.shape.suspects,
+      changes: z.array(FlagChange),
+      series: WireSeries,
+    }),
   },
 
   'audit:list': {

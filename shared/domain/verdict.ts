@@ -77,6 +77,39 @@ export type JudgeOutput = z.infer<typeof JudgeOutput>;
 export const BASELINE_KINDS = ['pre', 'control', 'seasonal'] as const;
 export type BaselineKind = (typeof BASELINE_KINDS)[number];
 
+/** Live-judge detail beside the fixed-horizon verdict (STATISTICS.md: always-valid test, onset, bake time, SRM). */
+export const VerdictExtras = z.object({
+  /** Always-valid (mixture SPRT) confidence sequence per metric, shown beside the fixed-horizon interval. */
+  sequential: z.array(
+    z.object({
+      metric: z.string(),
+      ci: z.tuple([z.number(), z.number()]).nullable(),
+      pValue: z.number().nullable(),
+      /** The always-valid interval excludes 0 on the bad side. */
+      fails: z.boolean(),
+    }),
+  ),
+  /** Whether alerts / automatic rollback would act now: always-valid fail, or a fixed-horizon fail held k evaluations. */
+  guard: z.object({ act: z.boolean(), reason: z.string(), consecutiveFixedFails: z.number(), sustain: z.number() }),
+  /** Where the critical latency metric shifted (CUSUM online; binary segmentation offline), if it did. */
+  onset: z.object({ at: z.number(), metric: z.string(), method: z.string(), shift: z.number().nullable() }).nullable(),
+  /** Flag changes near the onset, most suspicious first. */
+  suspects: z.array(z.object({ changeId: z.string(), label: z.string(), at: z.number(), score: z.number(), reason: z.string() })),
+  /** How long the current step must still run to detect a 10 % regression (α 0.05, power 0.8). */
+  bakeTime: z.object({ text: z.string(), minutesMore: z.number().nullable() }).nullable(),
+  /** Sample ratio mismatch of exposure counts per variant against the configured split. */
+  srm: z
+    .object({
+      status: z.enum(['ok', 'warn', 'alert', 'nodata']),
+      pValue: z.number().nullable(),
+      observed: z.record(z.string(), z.number()),
+      expectedShare: z.record(z.string(), z.number()),
+      message: z.string(),
+    })
+    .nullable(),
+});
+export type VerdictExtras = z.infer<typeof VerdictExtras>;
+
 /** A verdict for a watch: the judge's output plus what it was computed over, so it can be explained. */
 export const WatchVerdict = JudgeOutput.extend({
   watchId: z.string(),
@@ -86,7 +119,6 @@ export const WatchVerdict = JudgeOutput.extend({
   changeId: z.string().nullable(),
   queries: z.record(z.string(), z.string()),
   computedAt: z.number(),
-  /** Extra live-judge detail (always-valid intervals, onset, bake time) added by the full judge. */
-  extras: z.record(z.string(), z.unknown()).optional(),
+  extras: VerdictExtras.optional(),
 });
 export type WatchVerdict = z.infer<typeof WatchVerdict>;

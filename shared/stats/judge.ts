@@ -82,8 +82,11 @@ export function judge(input: JudgeInput): JudgeOutput {
   let passWeight = 0;
   let failWeight = 0;
   let nodataWeight = 0;
+  // Scale weights by the largest so that absurd weights (1e306) cannot overflow the sums.
+  const rawWeights = inputs.map(weightOf);
+  const largest = Math.max(...rawWeights);
   metrics.forEach((m, i) => {
-    const w = weightOf(inputs[i]);
+    const w = rawWeights[i] / largest;
     if (m.verdict === 'pass') passWeight += w;
     else if (m.verdict === 'fail') failWeight += w;
     else nodataWeight += w;

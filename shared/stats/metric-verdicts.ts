@@ -112,9 +112,13 @@ export function judgeErrors(metric: ErrorsInput, confidence: number): MetricVerd
   const { baseline, canary } = metric;
   if (!validCounts(baseline) || !validCounts(canary)) return nodataVerdict(name, 'errors', critical, `${name}: no data: error counts are missing, negative or not finite`);
   for (const [arm, counts] of [['baseline', baseline], ['canary', canary]] as const) {
-    if (counts.total === 0) return nodataVerdict(name, 'errors', critical, `${name}: no data: the ${arm} saw no requests (total 0)`, baseline.total, canary.total);
+    // Counts are whole requests; a total below 1 means nothing was served.
+    if (counts.total < 1) return nodataVerdict(name, 'errors', critical, `${name}: no data: the ${arm} saw no requests (total ${counts.total})`, baseline.total, canary.total);
   }
   const t = twoProportions(baseline, canary, confidence);
+  if (![t.difference, t.ci[0], t.ci[1]].every(Number.isFinite)) {
+    return nodataVerdict(name, 'errors', critical, `${name}: no data: error counts could not be compared`, baseline.total, canary.total);
+  }
   const direction = directionOf(t.ci);
   const relative = t.ratio !== null ? t.ratio - 1 : t.canaryRate > 0 ? Infinity : 0;
   const failed = direction === 'higher' && relative >= ERROR_RELATIVE_LIMIT && t.difference >= ERROR_ABSOLUTE_LIMIT;
@@ -149,7 +153,7 @@ export function judgeQuantile(metric: QuantileInput): MetricVerdict {
   const cq = quantileCi(c.sorted, q);
   if (!bq || !cq) {
     return nodataVerdict(name, 'quantile', critical,
-      `${name}: too few observations: baseline has ${b.sorted.length}, canary ${c.sorted.length}; a ${label} interval needs at least ${needed} per arm`,
+      `${name}: too few observations: baseline has ${b.sorted.length}, canary ${c.sorted.length}; a ${label} interval needs ${Number.isFinite(needed) ? `at least ${needed}` : 'more'} per arm`,
       b.sorted.length, c.sorted.length);
   }
   const ci: [number, number] = [cq.ci[0] - bq.ci[1], cq.ci[1] - bq.ci[0]];

@@ -53,12 +53,14 @@ export function quantileCiIndices(n: number, q: number, confidence: number): Qua
   return { lower, upper, coverage };
 }
 
-/** Smallest n for which an equal-tailed interval for the q-quantile exists at `confidence`. */
+/** Smallest n for which an equal-tailed interval for the q-quantile exists at `confidence` (Infinity if absurd). */
 export function quantileCiMinN(q: number, confidence: number): number {
   const tail = (1 - confidence) / 2;
   const worst = Math.max(q, 1 - q);
   // max(q,1−q)ⁿ ≤ tail ⇔ n ≥ ln(tail)/ln(worst); check the neighbours exactly against the binomial tails.
-  let n = Math.max(1, Math.ceil(Math.log(tail) / Math.log(worst)));
+  const estimate = Math.ceil(Math.log(tail) / Math.log(worst));
+  if (!Number.isFinite(estimate) || estimate > 1e12) return Infinity; // q within ~1e-12 of 0 or 1: no usable n
+  let n = Math.max(1, estimate);
   while (n > 1 && quantileCiIndices(n - 1, q, confidence) !== null) n--;
   while (quantileCiIndices(n, q, confidence) === null) n++;
   return n;

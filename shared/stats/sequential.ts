@@ -26,7 +26,16 @@ export interface SequentialOptions {
   alpha?: number;
   /** Which direction of treatment − control is a regression; default 'higher' (latency, errors). */
   badSide?: BadSide;
+  /** Units per arm before the test starts; default 10. */
+  minSamples?: number;
 }
+
+/**
+ * The mixture SPRT treats the variances as known; with a handful of values the plug-in variances are so noisy
+ * that a lucky small variance fakes an effect. In simulation (A/A, per-step values, 120 looks) starting at 2 per
+ * arm gives a 14% false-positive rate, at 10 per arm 3.4% (the interval rule: 1.6%).
+ */
+export const SEQUENTIAL_MIN_SAMPLES = 10;
 
 export interface SequentialState {
   alpha: number;
@@ -45,8 +54,8 @@ export interface SequentialState {
   direction: 'higher' | 'lower' | 'same';
 }
 
-function usableArm(a: ArmStats | undefined): a is ArmStats {
-  return !!a && a.n >= 2 && Number.isFinite(a.mean) && Number.isFinite(a.variance) && a.variance >= 0;
+function usableArm(a: ArmStats | undefined, minSamples: number): a is ArmStats {
+  return !!a && a.n >= Math.max(2, minSamples) && Number.isFinite(a.mean) && Number.isFinite(a.variance) && a.variance >= 0;
 }
 
 export function initialSequentialState(alpha = 0.05): SequentialState {
@@ -61,7 +70,8 @@ export function sequentialUpdate(
   const alpha = previous?.alpha ?? (options.alpha !== undefined && options.alpha > 0 && options.alpha < 1 ? options.alpha : 0.05);
   const state = previous ?? initialSequentialState(alpha);
   const { treatment: t, control: c } = observation;
-  if (!usableArm(t) || !usableArm(c)) return { ...state };
+  const minSamples = options.minSamples ?? SEQUENTIAL_MIN_SAMPLES;
+  if (!usableArm(t, minSamples) || !usableArm(c, minSamples)) return { ...state };
   const v = t.variance / t.n + c.variance / c.n;
   const tau = state.tau ?? twoSidedZ(1 - alpha) ** 2 * ((t.variance + c.variance) / (t.n + c.n));
   if (!(v > 0) || !(tau > 0) || !Number.isFinite(v) || !Number.isFinite(tau)) return { ...state };

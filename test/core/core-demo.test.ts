@@ -63,6 +63,36 @@ describe('the core on the demo workspace', () => {
     expect(v.baseline.label).toMatch(/concurrent control/);
   });
 
+  it('adds the live judge: always-valid intervals, the act rule, bake time and a sample-ratio check', async () => {
+    const { call } = boot();
+    const first = await call('verdict:get', { watchId: 'demo-checkout-v2', baseline: 'control' });
+    const second = await call('verdict:get', { watchId: 'demo-checkout-v2', baseline: 'control' });
+    const x = second.extras!;
+    expect(x.sequential.map((s) => s.metric).sort()).toEqual(['error_ratio', 'p50', 'p95', 'p99']);
+    const p99 = x.sequential.find((s) => s.metric === 'p99')!;
+    expect(p99.ci![0]).toBeGreaterThan(0); // treatment − control, always-valid: clearly worse
+    // The always-valid interval is wider than the fixed-horizon one, never narrower.
+    expect(x.guard.act).toBe(true);
+    expect(first.extras!.guard.consecutiveFixedFails).toBe(1);
+    expect(x.guard.consecutiveFixedFails).toBe(2);
+    expect(x.bakeTime?.text).toMatch(/^p99 10%: /);
+    expect(x.srm?.status).toMatch(/ok|warn|alert/);
+    expect(Object.keys(x.srm!.observed).sort()).toEqual(['off', 'on']);
+  });
+
+  it('finds where p99 rose in the last hours and ranks the ramp that caused it first', async () => {
+    const { call } = boot();
+    const now = Date.now();
+    // The demo ramped checkout-v2 5% → 25% four hours ago; its new path is slower.
+    const res = await call('incident:analyze', { watchId: 'demo-checkout-v2', metric: 'p99', from: now - 6 * HOUR, to: now });
+    expect(res.onset).not.toBeNull();
+    expect(res.suspects.length).toBeGreaterThan(0);
+    expect(res.suspects[0].label).toBe('checkout-v2 rollout 5% → 25%');
+    expect(res.onset!.shift!).toBeGreaterThan(0.05);
+    expect(Math.abs(res.suspects[0].at - res.onset!.at)).toBeLessThan(30 * 60_000);
+    expect(res.series.points.length).toBeLessThanOrEqual(4000);
+  });
+
   it('ramps through the registrar, and the marker is in the history at once', async () => {
     const { call } = boot();
     const before = (await call('flags:get', { connectionId: 'demo-flags', flagKey: 'search-ranker' })).flag.envs.production.exposure;

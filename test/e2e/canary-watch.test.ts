@@ -166,6 +166,47 @@ describe('canary watch in the browser host', () => {
     await page.locator('[data-testid=connection-form]').waitFor({ state: 'detached' });
   });
 
+  it('refuses a ramp over a change made elsewhere (conflict), shows the live state and reloads it', async () => {
+    await closeDialogs();
+    await page.locator('[data-testid=nav-canary]').click();
+    const selected = page.locator('[data-testid=flag-row][aria-selected=true]');
+    await selected.waitFor();
+    const ids = {
+      connectionId: (await selected.getAttribute('data-connection-id')) ?? '',
+      flagKey: (await selected.getAttribute('data-flag-key')) ?? '',
+      env: (await selected.getAttribute('data-env')) ?? '',
+    };
+    expect(await page.locator('[data-testid=flag-exposure]').innerText()).toBe('0%'); // after the rollback above
+    await page.locator('[data-testid=ramp-button]').click();
+    await page.locator('[data-testid=confirm-dialog]').waitFor();
+
+    // Someone else ramps the flag to 5% through the same core while the dialog is open.
+    const url = new URL(host.launchUrl);
+    const token = url.searchParams.get('token') ?? '';
+    const res = await fetch(`${url.origin}/rpc/flags:ramp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ ...ids, to: 5, expected: 0, comment: 'changed elsewhere (e2e)', override: true }),
+    });
+    const envelope = (await res.json()) as { result?: unknown; error?: { code: string; message: string } };
+    expect(envelope.error, JSON.stringify(envelope.error)).toBeUndefined();
+
+    await page.locator('[data-testid=moved-elsewhere]').waitFor({ timeout: 15_000 });
+    // The change made elsewhere is on the chart too, without waiting for a metrics tick.
+    await page.locator('[data-testid=change-marker][data-label="rollout 0% → 5%"]').first().waitFor({ state: 'attached', timeout: 5_000 });
+    await page.keyboard.type('e2e ramp over a stale view');
+    await page.keyboard.press('Enter');
+    const conflict = page.locator('[data-testid=error-notice][data-error-code=conflict]');
+    await conflict.waitFor({ timeout: 15_000 });
+    expect(await conflict.innerText()).toContain('changed since you looked');
+    await page.screenshot({ path: screenshotPath('ramp-conflict.png') });
+    await page.locator('[data-testid=conflict-reload]').click();
+    await expect.poll(() => page.locator('[data-testid=confirm-change]').innerText(), { timeout: 10_000 }).toMatch(/^rollout 5% →/);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=confirm-dialog]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid=flag-exposure]').innerText()).toBe('5%');
+  });
+
   it('raised no page errors on the way', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSpec, WireSeries } from '../../shared/domain/metrics';
-import { countPoints, nearestPoint, placeMetric, toPlotSeries, variantRole } from '../../renderer/src/lib/series';
+import { countPoints, defaultVisible, isVisible, nearestPoint, placeMetric, toPlotSeries, variantRole } from '../../renderer/src/lib/series';
 
 const specs: MetricSpec[] = [
   { name: 'requests', kind: 'rate', unit: 'rps', query: 'q', critical: false },
@@ -54,5 +54,15 @@ describe('plot series', () => {
     expect(nearestPoint(pts, 16, 5)?.t).toBe(20);
     expect(nearestPoint(pts, 100, 5)).toBeNull();
     expect(nearestPoint([], 1, 5)).toBeNull();
+  });
+
+  it('hides the whole-population line by default when the metric is split by variant; the legend can override', () => {
+    const plot = toPlotSeries([series('p99', null, 2), series('p99', 'on', 2), series('p99', 'off', 2), series('p50', null, 2)], specs, {});
+    const byName = Object.fromEntries(plot.map((s) => [s.name, s]));
+    expect(defaultVisible(byName['p99'], plot)).toBe(false);
+    expect(defaultVisible(byName['p99 · treatment (on)'], plot)).toBe(true);
+    expect(defaultVisible(byName['p50'], plot)).toBe(true); // not split: the only line of its metric
+    expect(isVisible(byName['p99'], plot, { [byName['p99'].key]: true })).toBe(true);
+    expect(isVisible(byName['p50'], plot, { [byName['p50'].key]: false })).toBe(false);
   });
 });

@@ -9,8 +9,8 @@ import { route, startFakeHttp, type FakeHttpServer, type FakeResponse, type Reco
 export interface FakeUnleash {
   url: string;
   requests: RecordedRequest[];
-  /** Replace the accepted tokens (e.g. [] to revoke everything). */
-  acceptTokens(tokens: string[]): void;
+  /** Replace the accepted tokens (e.g. [] to revoke everything); read-only tokens get 403 on writes. */
+  acceptTokens(tokens: string[], opts?: { readOnly?: boolean }): void;
   rollout(flagKey: string, env: string): number | undefined;
   stop(): Promise<void>;
 }
@@ -33,6 +33,7 @@ interface Env {
 
 export async function startFakeUnleash(opts: { tokens: string[]; project?: string; flags?: string[] }): Promise<FakeUnleash> {
   let tokens = new Set(opts.tokens);
+  let readOnly = false;
   const project = opts.project ?? 'default';
   const envNames = ['development', 'production'];
   const flags = new Map<string, Env[]>();
@@ -66,6 +67,9 @@ export async function startFakeUnleash(opts: { tokens: string[]; project?: strin
     if (!given || !tokens.has(given)) {
       // The shape Unleash answers a missing or wrong API token with; the token itself is not repeated.
       return json(401, { name: 'AuthenticationRequired', message: 'You must log in to use Unleash. Your request had no authorization header, or an invalid one.' });
+    }
+    if (readOnly && req.method !== 'GET') {
+      return json(403, { name: 'NoAccessError', message: 'You need permission=UPDATE_FEATURE_STRATEGY to perform this action' });
     }
     let m: Record<string, string> | undefined;
     if ((m = route('/api/admin/environments/project/:project', req.path)) && req.method === 'GET') {
@@ -113,8 +117,9 @@ export async function startFakeUnleash(opts: { tokens: string[]; project?: strin
   return {
     url: server.url,
     requests: server.requests,
-    acceptTokens(next) {
+    acceptTokens(next, o) {
       tokens = new Set(next);
+      readOnly = o?.readOnly === true;
     },
     rollout(flagKey, env) {
       const raw = flags.get(flagKey)?.find((e) => e.name === env)?.strategies[0]?.parameters.rollout;

@@ -42,6 +42,7 @@ export const VALID_EXAMPLES: { [C in Channel]: RequestOf<C> } = {
   'watches:remove': { id: 'w1' },
   'series:range': { watchId: 'demo-checkout-v2', from: T - HOUR, to: T, width: 800, metrics: ['p99'] },
   'verdict:get': { watchId: 'demo-checkout-v2', baseline: 'pre', at: T },
+  'incident:analyze': { watchId: 'demo-checkout-v2', metric: 'p99', from: T - HOUR, to: T },
   'audit:list': { limit: 50, flagKey: 'checkout-v2', connectionId: 'fuzz-unleash' },
   'judge:run': {
     confidence: 0.98,
@@ -52,9 +53,17 @@ export const VALID_EXAMPLES: { [C in Channel]: RequestOf<C> } = {
   },
 };
 
-/** The registrar treats a missing payload (undefined/null) as `{}`; the classification mirrors that exactly. */
+/**
+ * Whether the contract's schema accepts a payload. The registrar treats a missing payload (undefined/null) as `{}`;
+ * this mirrors that. A schema that throws while parsing (a refinement calling `new URL` on a non-URL) did not
+ * accept the payload.
+ */
 export function accepts(channel: Channel, payload: unknown): boolean {
-  return requests[channel].input.safeParse(payload ?? {}).success;
+  try {
+    return requests[channel].input.safeParse(payload ?? {}).success;
+  } catch {
+    return false;
+  }
 }
 
 type Path = (string | number)[];
@@ -184,9 +193,19 @@ export function payloadFor(channel: Channel): fc.Arbitrary<unknown> {
   );
 }
 
+/** JSON.stringify, with BigInt written as a string (JSON has none); undefined → '' (an empty body). */
+function toJsonText(p: unknown): string {
+  try {
+    return JSON.stringify(p) ?? '';
+  } catch {
+    // Only BigInt throws here; the replacer costs stack per level, so it is the fallback, not the default.
+    return JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '';
+  }
+}
+
 /** JSON text for the HTTP door: the payload serialized (BigInt as a string), plus raw texts JSON.parse rejects. */
 export function httpBodyFor(channel: Channel): fc.Arbitrary<string> {
-  const serialized = payloadFor(channel).map((p) => JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '');
+  const serialized = payloadFor(channel).map(toJsonText);
   const broken = fc.oneof(
     fc.constantFrom('{', '{"a":', '{"a":1,}', "{'a':1}", 'NaN', 'undefined', '{"a":1}{"b":2}', '\u0000', '[', '"unterminated', '{"__proto__":'),
     fc.string({ unit: 'binary', maxLength: 200 }),

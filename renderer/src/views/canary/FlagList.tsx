@@ -44,6 +44,7 @@ export function FlagList({
               key={`${r.connectionId}\u0000${r.flagKey}\u0000${r.env}`}
               className={selected ? 'flag-row selected' : 'flag-row'}
               data-testid="flag-row"
+              data-connection-id={r.connectionId}
               data-flag-key={r.flagKey}
               data-env={r.env}
               onClick={() => onSelect({ connectionId: r.connectionId, flagKey: r.flagKey, env: r.env })}

@@ -19,7 +19,11 @@ import { validateRampTarget, MIN_COMMENT } from './rollout-rules';
 export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; row: FlagRow; exposureStep: number }): React.JSX.Element {
   const close = useRolloutDialog((s) => s.close);
   const pushToast = useToasts((s) => s.push);
-  const current = row.enabled ? (row.exposure ?? 100) : 0;
+  // What the user saw when deciding: sent as `expected`, so a change made elsewhere meanwhile is refused by the
+  // core (read-compare-write) instead of being silently overwritten.
+  const [seen, setSeen] = useState(() => ({ enabled: row.enabled, exposure: row.exposure }));
+  const current = seen.enabled ? (seen.exposure ?? 100) : 0;
+  const movedElsewhere = seen.enabled !== row.enabled || seen.exposure !== row.exposure;
   const [toText, setToText] = useState(String(nextRampStep(row.enabled ? row.exposure : 0)));
   const [comment, setComment] = useState('');
   const [sending, setSending] = useState(false);
@@ -39,7 +43,7 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
     try {
       const result =
         mode === 'ramp'
-          ? await api.call('flags:ramp', { ...ids, to, expected: row.exposure, comment: comment.trim(), override })
+          ? await api.call('flags:ramp', { ...ids, to, expected: seen.exposure, comment: comment.trim(), override })
           : await api.call('flags:rollback', { ...ids, comment: comment.trim() });
       invalidateAfterWrite(result.change.at);
       pushToast('ok', `confirmed by read-back: ${result.change.label}`);
@@ -55,8 +59,11 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
     }
   };
 
+  /** Take the live state as the new starting point (after a conflict, or a change seen while open). */
   const reload = (): void => {
     invalidateFlagState();
+    setSeen({ enabled: row.enabled, exposure: row.exposure });
+    setToText(String(nextRampStep(row.enabled ? row.exposure : 0)));
     setError(null);
   };
 
@@ -74,7 +81,7 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
         </dd>
         <dt>change</dt>
         <dd className="confirm-change" data-testid="confirm-change">
-          {row.enabled ? `rollout ${formatPercent(current)}` : 'off'} →{' '}
+          {seen.enabled ? `rollout ${formatPercent(current)}` : 'off'} →{' '}
           <strong>{mode === 'ramp' ? (targetProblem ? '?' : `rollout ${formatPercent(to)}`) : 'rolled back (0% / off, per connection)'}</strong>
         </dd>
       </dl>
@@ -114,6 +121,17 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
           data-testid="confirm-comment"
         />
       </label>
+      {movedElsewhere && mode === 'ramp' && !error && (
+        <div className="notice notice-warn" role="status" data-testid="moved-elsewhere">
+          <span>
+            Changed elsewhere while this dialog was open: live state is now{' '}
+            <strong>{row.enabled ? `rollout ${formatPercent(row.exposure ?? 100)}` : 'off'}</strong>.
+          </span>
+          <button type="button" className="button subtle" onClick={reload}>
+            Use live state
+          </button>
+        </div>
+      )}
       {error && error.code === 'conflict' && (
         <ErrorNotice error={error} title="The flag changed since you looked">
           <div className="notice-actions">

@@ -1,0 +1,139 @@
+/**
+ * A simulated service for the judge simulation benchmark.
+ *
+ * Traffic: `requestsPerStep` requests per 1-minute step in total (default 3,000 = 50 rps), split between the
+ * arms by the exposure: each arm's count is Poisson(total × share) (normal approximation with continuity
+ * correction above λ = 50, exact by multiplication below).
+ * Latency: each request's latency is lognormal, median `medianMs` (80 ms) and log-sd `sigma` (0.6), so the
+ * true p99 is 80·e^{0.6·2.326} ≈ 324 ms; a slow shared factor exp(0.05·AR(1)) multiplies both arms' latencies
+ * in a step (load varies over time; a concurrent control cancels it). A "+x% p99" regression multiplies the
+ * treatment's request latencies by 1 + x, which moves every quantile, p99 included, by x.
+ * Per-step p99: the nearest-rank 99th percentile of the step's requests in that arm (a step with no request in
+ * an arm is missing → null, dropped by the judge, as a provider would return NaN).
+ * Errors: each request fails independently with probability `errorRate` (1%); "+0.5 pp" adds 0.005 for the
+ * treatment. Counts are summed over the window.
+ */
+import { selectInPlace } from '../../shared/stats/sort';
+
+export interface ServiceModel {
+  requestsPerStep: number;
+  medianMs: number;
+  sigma: number;
+  errorRate: number;
+  /** Log-sd of the shared per-step load factor (AR(1) with coefficient 0.9). */
+  loadSigma: number;
+}
+
+export const DEFAULT_MODEL: ServiceModel = { requestsPerStep: 3000, medianMs: 80, sigma: 0.6, errorRate: 0.01, loadSigma: 0.05 };
+
+/** xoshiro128** — fast, seedable, good enough for simulation. */
+export class Random {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare: number | null = null;
+
+  constructor(seed: number) {
+    // splitmix32 to spread the seed over the state
+    let s = seed >>> 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next() || 1;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    const result = Math.imul(this.rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = this.rotl(this.d, 11);
+    return result / 4294967296;
+  }
+
+  private rotl(x: number, k: number): number {
+    return (x << k) | (x >>> (32 - k));
+  }
+
+  /** Standard normal (Marsaglia polar method, caching the second value). */
+  normal(): number {
+    if (this.spare !== null) {
+      const v = this.spare;
+      this.spare = null;
+      return v;
+    }
+    for (;;) {
+      const u = 2 * this.next() - 1;
+      const v = 2 * this.next() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const f = Math.sqrt((-2 * Math.log(s)) / s);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
+  }
+
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k++;
+      p *= this.next();
+    }
+    return k;
+  }
+}
+
+export interface ArmStep {
+  /** Nearest-rank p99 of this step's request latencies, null when the arm had no requests. */
+  p99: number | null;
+  requests: number;
+  errors: number;
+}
+
+/** Simulates one arm for one step. `scratch` must hold at least `requests` values. */
+export function simulateArmStep(random: Random, model: ServiceModel, share: number, latencyFactor: number, errorRate: number, scratch: Float64Array): ArmStep {
+  const requests = random.poisson(model.requestsPerStep * share);
+  if (requests === 0) return { p99: null, requests: 0, errors: 0 };
+  const buffer = requests <= scratch.length ? scratch.subarray(0, requests) : new Float64Array(requests);
+  const scale = model.medianMs * latencyFactor;
+  let errors = 0;
+  for (let i = 0; i < requests; i++) {
+    buffer[i] = scale * Math.exp(model.sigma * random.normal());
+    if (random.next() < errorRate) errors++;
+  }
+  const rank = Math.ceil(0.99 * requests) - 1; // nearest rank, 0-based
+  return { p99: selectInPlace(buffer, rank), requests, errors };
+}
+
+/** Shared load factor: AR(1) in log space, stationary log-sd = loadSigma. */
+export class LoadProcess {
+  private level = 0;
+  constructor(
+    private readonly random: Random,
+    private readonly loadSigma: number,
+  ) {
+    this.level = loadSigma * random.normal();
+  }
+  next(): number {
+    const rho = 0.9;
+    this.level = rho * this.level + Math.sqrt(1 - rho * rho) * this.loadSigma * this.random.normal();
+    return Math.exp(this.level);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The few browser APIs the bench page uses, typed here: bench/** is type-checked with the Node tsconfig (no DOM
+ * library), and pulling the whole DOM library into that program would let Node code use `document` unnoticed.
+ */
+export interface PageElement {
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+}
+
+export interface PageGlobals {
+  document: {
+    getElementById(id: string): PageElement | null;
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    body: PageElement & { dataset: Record<string, string | undefined> };
+  };
+  requestAnimationFrame(callback: (time: number) => void): number;
+  devicePixelRatio: number;
+  /** Where the page publishes its API for the benchmark driver (playwright's page.evaluate). */
+  rampartBench?: unknown;
+}
+
+export const page = globalThis as unknown as PageGlobals;
+
+/**
+ * Resolves after the next frame has been rendered: rAF callbacks run just before style, layout and paint of a
+ * frame, and a message posted from one runs as the next task — after that frame's main-thread rendering work.
+ */
+export function afterNextPaint(): Promise<number> {
+  return new Promise((resolve) => {
+    page.requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve(performance.now());
+      };
+      channel.port2.postMessage(0);
+    });
+  });
+}

@@ -1,0 +1,11 @@
+import fc from 'fast-check';
+import { judge } from './shared/stats/judge';
+const anyNumber = fc.oneof(fc.double(), fc.constant(null), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(Infinity, -Infinity, Number.NaN, Number.MAX_VALUE, -Number.MAX_VALUE, 0, -0));
+const arm = fc.oneof(fc.array(anyNumber, { maxLength: 80 }), fc.array(fc.constant(42), { maxLength: 80 }));
+const wildCount = fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), fc.double());
+let i = 0;
+const check = (name: string, m: unknown) => { i++; const t0 = performance.now(); judge({ metrics: [m as never] }); const dt = performance.now() - t0; if (dt > 200) { console.log('slow', name, dt, JSON.stringify(m)); process.exit(1); } };
+fc.assert(fc.property(fc.record({ errors: wildCount, total: wildCount }), fc.record({ errors: wildCount, total: wildCount }), (b, c) => check('err', { name: 'err', kind: 'errors', baseline: b, canary: c })), { numRuns: 2000 });
+console.log('errors ok');
+fc.assert(fc.property(fc.double(), arm, arm, (q, b, c) => check('q', { name: 'q', kind: 'quantile', quantile: q, baseline: b, canary: c })), { numRuns: 2000 });
+console.log('quantile ok');
