@@ -11,6 +11,8 @@ export interface PixelDiff {
   pixels: number;
   /** Pixels where any channel differs at all. */
   differing: number;
+  /** Pixels where some channel differs by more than a quarter of its range (64/255). */
+  strong: number;
   /** Largest difference of any channel (0–255). */
   maxChannelDelta: number;
   /** Σ|Δ| over all channels / (255 × 3 × pixels): 0 identical, 1 opposite. */
@@ -19,6 +21,8 @@ export interface PixelDiff {
   inkPixels: number;
   /** Ink pixels of one image with no ink (coverage ≥ 10 %) within one pixel in the other: must be 0. */
   structural: number;
+  /** Differing pixels with no ink within one pixel in either image (a difference away from the lines): must be 0. */
+  offLine: number;
 }
 
 /** Coverage of a pixel by anything not background: the largest channel distance from the background, 0–1. */
@@ -42,6 +46,8 @@ function inkNear(img: Rgba, x: number, y: number, bg: [number, number, number], 
 export function comparePixels(a: Rgba, b: Rgba, background: [number, number, number] = [255, 255, 255]): PixelDiff {
   if (a.width !== b.width || a.height !== b.height) throw new Error(`screenshots differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
   let differing = 0;
+  let strong = 0;
+  let offLine = 0;
   let maxChannelDelta = 0;
   let sum = 0;
   let inkPixels = 0;
@@ -49,14 +55,18 @@ export function comparePixels(a: Rgba, b: Rgba, background: [number, number, num
   for (let y = 0; y < a.height; y++) {
     for (let x = 0; x < a.width; x++) {
       const i = (y * a.width + x) * 4;
-      let same = true;
+      let delta = 0;
       for (let ch = 0; ch < 3; ch++) {
         const d = Math.abs(a.data[i + ch] - b.data[i + ch]);
-        if (d) same = false;
         sum += d;
-        if (d > maxChannelDelta) maxChannelDelta = d;
+        if (d > delta) delta = d;
       }
-      if (!same) differing++;
+      if (delta > maxChannelDelta) maxChannelDelta = delta;
+      if (delta > 0) {
+        differing++;
+        if (delta > 64) strong++;
+        if (!inkNear(a, x, y, background, 0.1) && !inkNear(b, x, y, background, 0.1)) offLine++;
+      }
       const ca = coverage(a, i, background);
       const cb = coverage(b, i, background);
       if (ca >= 0.5 || cb >= 0.5) inkPixels++;
@@ -64,13 +74,14 @@ export function comparePixels(a: Rgba, b: Rgba, background: [number, number, num
     }
   }
   const pixels = a.width * a.height;
-  return { width: a.width, height: a.height, pixels, differing, maxChannelDelta, meanDelta: sum / (255 * 3 * pixels), inkPixels, structural };
+  return { width: a.width, height: a.height, pixels, differing, strong, maxChannelDelta, meanDelta: sum / (255 * 3 * pixels), inkPixels, structural, offLine };
 }
 
 export function describeDiff(d: PixelDiff): string {
   const pct = (n: number, of: number): string => `${((100 * n) / Math.max(1, of)).toFixed(3)} %`;
   return (
-    `${d.width}×${d.height} px: ${d.differing} pixels differ (${pct(d.differing, d.pixels)} of the plot, ${pct(d.differing, d.inkPixels)} of the ${d.inkPixels} line pixels), ` +
-    `max channel Δ ${d.maxChannelDelta}/255, mean Δ ${(d.meanDelta * 100).toFixed(4)} %, structural differences ${d.structural}`
+    `${d.width}×${d.height} px: ${d.differing} pixels differ in shade (${pct(d.differing, d.pixels)} of the plot; line pixels: ${d.inkPixels}), ` +
+    `${d.strong} by more than 64/255, max channel Δ ${d.maxChannelDelta}/255, mean Δ ${(d.meanDelta * 100).toFixed(3)} % of full scale; ` +
+    `structural differences (ink with no ink within 1 px in the other image): ${d.structural}; differences away from the lines: ${d.offLine}`
   );
 }

@@ -32,17 +32,46 @@ export interface RunOptions {
   latencyRegression: number;
   /** Added error probability for the treatment (0.005 = +0.5 pp); 0 for none. */
   errorRegression: number;
-  /** Which metric's rules to track. */
-  metric: 'p99' | 'errors';
-  /** Stop as soon as every rule has fired (detection runs). */
-  stopWhenAllFired: boolean;
+  /** Stop as soon as every rule of this metric has fired (detection runs). */
+  stopWhenFired: 'p99' | 'errors' | null;
   seed: number;
+}
+
+export interface RunResult {
+  p99: FirstHits;
+  errors: FirstHits;
 }
 
 const SUSTAIN = 3;
 
-export function simulateRun(options: RunOptions): FirstHits {
-  const { model, exposure, looks, metric } = options;
+/** Tracks one metric's rules across looks. */
+class RuleTracker {
+  readonly hits: FirstHits = { fixed: null, alwaysValidP: null, alwaysValidBad: null, judgeFail: null, judgeSustained3: null };
+  private streak = 0;
+  sequential: SequentialState | null = null;
+
+  mark(rule: Rule, look: number): void {
+    if (this.hits[rule] === null) this.hits[rule] = look;
+  }
+
+  judged(verdict: string, look: number): void {
+    this.streak = verdict === 'fail' ? this.streak + 1 : 0;
+    if (verdict === 'fail') this.mark('judgeFail', look);
+    if (this.streak >= SUSTAIN) this.mark('judgeSustained3', look);
+  }
+
+  sequentialLook(look: number): void {
+    if (this.sequential && this.sequential.pValue <= 0.05) this.mark('alwaysValidP', look);
+    if (alwaysValidFail(this.sequential, 'higher')) this.mark('alwaysValidBad', look);
+  }
+
+  allFired(): boolean {
+    return RULES.every((r) => this.hits[r] !== null);
+  }
+}
+
+export function simulateRun(options: RunOptions): RunResult {
+  const { model, exposure, looks } = options;
   const random = new Random(options.seed);
   const load = new LoadProcess(random, model.loadSigma);
   const scratch = new Float64Array(Math.ceil(model.requestsPerStep * 2));
@@ -52,12 +81,10 @@ export function simulateRun(options: RunOptions): FirstHits {
   let tErrors = 0;
   let cRequests = 0;
   let cErrors = 0;
-  let sequential: SequentialState | null = null;
-  let streak = 0;
-  const hits: FirstHits = { fixed: null, alwaysValidP: null, alwaysValidBad: null, judgeFail: null, judgeSustained3: null };
-  const mark = (rule: Rule, look: number): void => {
-    if (hits[rule] === null) hits[rule] = look;
-  };
+  const p99 = new RuleTracker();
+  const errors = new RuleTracker();
+  const latencyWorseOnly = options.latencyRegression > 0;
+  const errorsWorseOnly = options.errorRegression > 0;
   for (let look = 1; look <= looks; look++) {
     const factor = load.next();
     const t = simulateArmStep(random, model, exposure, factor * (1 + options.latencyRegression), model.errorRate + options.errorRegression, scratch);
@@ -68,34 +95,32 @@ export function simulateRun(options: RunOptions): FirstHits {
     tErrors += t.errors;
     cRequests += c.requests;
     cErrors += c.errors;
-    const regressing = options.latencyRegression > 0 || options.errorRegression > 0;
 
-    let metricInput: JudgeMetricInput;
-    if (metric === 'p99') {
-      metricInput = { name: 'p99_ms', kind: 'latency', baseline: controlP99, canary: treatmentP99 };
-      const tv = treatmentP99.filter((v): v is number => v !== null);
-      const cv = controlP99.filter((v): v is number => v !== null);
-      if (tv.length >= 2 && cv.length >= 2) {
-        const mw = mannWhitney(tv, cv);
-        const worse = !regressing || mw.u > (tv.length * cv.length) / 2;
-        if (mw.pValue < 0.05 && worse) mark('fixed', look);
-      }
-      sequential = sequentialUpdate(sequential, { treatment: armStats(treatmentP99), control: armStats(controlP99) });
-    } else {
-      metricInput = { name: 'errors', kind: 'errors', baseline: { errors: cErrors, total: cRequests }, canary: { errors: tErrors, total: tRequests } };
-      if (tRequests > 0 && cRequests > 0) {
-        const z = pooledZTest(cErrors, cRequests, tErrors, tRequests);
-        if (z.pValue < 0.05 && (!regressing || z.z > 0)) mark('fixed', look);
-      }
-      sequential = sequentialUpdate(sequential, { treatment: armStatsFromCounts(tErrors, tRequests), control: armStatsFromCounts(cErrors, cRequests) });
+    const tv = treatmentP99.filter((v): v is number => v !== null);
+    const cv = controlP99.filter((v): v is number => v !== null);
+    if (tv.length >= 2 && cv.length >= 2) {
+      const mw = mannWhitney(tv, cv);
+      if (mw.pValue < 0.05 && (!latencyWorseOnly || mw.u > (tv.length * cv.length) / 2)) p99.mark('fixed', look);
     }
-    if (sequential.pValue <= 0.05) mark('alwaysValidP', look);
-    if (alwaysValidFail(sequential, 'higher')) mark('alwaysValidBad', look);
-    const verdict = judge({ metrics: [metricInput] }).metrics[0].verdict;
-    streak = verdict === 'fail' ? streak + 1 : 0;
-    if (verdict === 'fail') mark('judgeFail', look);
-    if (streak >= SUSTAIN) mark('judgeSustained3', look);
-    if (options.stopWhenAllFired && RULES.every((r) => hits[r] !== null)) break;
+    p99.sequential = sequentialUpdate(p99.sequential, { treatment: armStats(treatmentP99), control: armStats(controlP99) });
+    p99.sequentialLook(look);
+
+    if (tRequests > 0 && cRequests > 0) {
+      const z = pooledZTest(cErrors, cRequests, tErrors, tRequests);
+      if (z.pValue < 0.05 && (!errorsWorseOnly || z.z > 0)) errors.mark('fixed', look);
+    }
+    errors.sequential = sequentialUpdate(errors.sequential, { treatment: armStatsFromCounts(tErrors, tRequests), control: armStatsFromCounts(cErrors, cRequests) });
+    errors.sequentialLook(look);
+
+    const metrics: JudgeMetricInput[] = [
+      { name: 'p99_ms', kind: 'latency', baseline: controlP99, canary: treatmentP99 },
+      { name: 'errors', kind: 'errors', baseline: { errors: cErrors, total: cRequests }, canary: { errors: tErrors, total: tRequests } },
+    ];
+    const verdicts = judge({ metrics }).metrics;
+    p99.judged(verdicts[0].verdict, look);
+    errors.judged(verdicts[1].verdict, look);
+    if (options.stopWhenFired === 'p99' && p99.allFired()) break;
+    if (options.stopWhenFired === 'errors' && errors.allFired()) break;
   }
-  return hits;
+  return { p99: p99.hits, errors: errors.hits };
 }
