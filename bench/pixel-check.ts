@@ -13,6 +13,8 @@ export interface PixelCheckOptions {
   series: number;
   points: number;
   seed: number;
+  /** Line width in CSS px (the app draws 1.5). */
+  strokeWidth: number;
 }
 
 export interface PixelCheckResult {
@@ -26,7 +28,7 @@ export interface PixelCheckResult {
   nth: PixelDiff;
 }
 
-export const PIXEL_CHECK_DEFAULTS: PixelCheckOptions = { width: 1000, height: 300, series: 2, points: 100_000, seed: 42 };
+export const PIXEL_CHECK_DEFAULTS: PixelCheckOptions = { width: 1000, height: 300, series: 2, points: 100_000, seed: 42, strokeWidth: 1.5 };
 
 async function shot(p: OpenBenchPage, mode: 'raw' | 'm4' | 'nth', from: number, to: number): Promise<{ image: Rgba; points: number[] }> {
   const shown = await p.call('show', { mode, from, to });
@@ -38,7 +40,7 @@ async function shot(p: OpenBenchPage, mode: 'raw' | 'm4' | 'nth', from: number, 
 
 export async function runPixelCheck(p: OpenBenchPage, options: PixelCheckOptions = PIXEL_CHECK_DEFAULTS): Promise<PixelCheckResult> {
   // No axes: the plot is the whole chart, so M4's columns are exactly the plot's device-pixel columns.
-  const geometry = await p.call('init', { width: options.width, height: options.height, axes: false });
+  const geometry = await p.call('init', { width: options.width, height: options.height, axes: false, strokeWidth: options.strokeWidth });
   if (!Number.isInteger(geometry.plotWidth * geometry.dpr) || geometry.columns !== geometry.plotWidth * geometry.dpr) {
     throw new Error(`pixel check: M4 columns (${geometry.columns}) do not match the plot's device pixels (${geometry.plotWidth} × ${geometry.dpr})`);
   }

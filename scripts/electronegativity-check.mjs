@@ -34,61 +34,72 @@ const reportCopy = opt('--report', undefined);
 /** What the app ships: the main process, the preload and the page (its CSP meta tag). */
 const SCANNED = ['main', 'preload', 'renderer/index.html'];
 
+/** A failure that names the problem; thrown so the temp folder is still removed (process.exit skips `finally`). */
+class GateError extends Error {}
 function fail(message) {
-  console.error(`electronegativity-check: ${message}`);
-  process.exit(1);
+  throw new GateError(message);
 }
 
-const require = createRequire(join(here, '..', 'package.json'));
-let cli;
-let electronVersion;
-try {
-  cli = join(dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
-} catch {
-  fail('@doyensec/electronegativity is not installed: run `npm install` (it is a devDependency).');
-}
-try {
-  // Without the real version it assumes Electron 0.1.0, whose insecure defaults would swamp the report.
-  electronVersion = require('electron/package.json').version;
-} catch {
-  fail('electron is not installed: run `npm install` (Electronegativity needs its version to judge defaults).');
-}
-
-const stage = mkdtempSync(join(tmpdir(), 'rampart-electronegativity-'));
-try {
-  for (const rel of SCANNED) {
-    const from = join(root, rel);
-    if (!existsSync(from)) fail(`${rel} does not exist under ${root}`);
-    mkdirSync(dirname(join(stage, 'src', rel)), { recursive: true });
-    cpSync(from, join(stage, 'src', rel), { recursive: true });
-  }
-  const csv = join(stage, 'report.csv');
-  const run = spawnSync(
-    process.execPath,
-    // AvailableSecurityFixesGlobalCheck downloads Electron's release list from GitHub on every run: it needs the
-    // network and answers "is Electron outdated", which is the dependency updater's job, not a source scan's.
-    [cli, '-i', join(stage, 'src'), '-o', csv, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false'],
-    { encoding: 'utf8', timeout: 300_000 },
-  );
-  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
-  if (run.error) fail(`could not run Electronegativity: ${run.error.message}`);
-  if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${output}`);
-  // A file it cannot parse is a file it did not scan: that must not pass silently.
-  const parseErrors = output.split('\n').filter((l) => /^Error parsing /.test(l.trim()));
-  if (parseErrors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${parseErrors.join('\n')}`);
-  if (!existsSync(csv)) fail(`Electronegativity wrote no report:\n${output}`);
-
-  const report = readFileSync(csv, 'utf8');
-  if (reportCopy) writeFileSync(reportCopy, report);
-  let allow;
+function main() {
+  const require = createRequire(join(here, '..', 'package.json'));
+  let cli;
+  let electronVersion;
   try {
-    allow = JSON.parse(readFileSync(allowFile, 'utf8'));
-  } catch (e) {
-    fail(`cannot read the allowlist ${allowFile}: ${e instanceof Error ? e.message : e}`);
+    cli = join(dirname(require.resolve('@doyensec/electronegativity/package.json')), 'dist', 'index.js');
+  } catch {
+    fail('@doyensec/electronegativity is not installed: run `npm install` (it is a devDependency).');
   }
-  const verdict = gate(parseCsv(report), allow);
-  for (const line of verdict.lines) console.log(line);
-  if (!verdict.ok) process.exit(1);
-} finally {
-  rmSync(stage, { recursive: true, force: true });
+  try {
+    // Without the real version it assumes Electron 0.1.0, whose insecure defaults would swamp the report.
+    electronVersion = require('electron/package.json').version;
+  } catch {
+    fail('electron is not installed: run `npm install` (Electronegativity needs its version to judge defaults).');
+  }
+
+  const stage = mkdtempSync(join(tmpdir(), 'rampart-electronegativity-'));
+  try {
+    for (const rel of SCANNED) {
+      const from = join(root, rel);
+      if (!existsSync(from)) fail(`${rel} does not exist under ${root}`);
+      mkdirSync(dirname(join(stage, 'src', rel)), { recursive: true });
+      cpSync(from, join(stage, 'src', rel), { recursive: true });
+    }
+    const csv = join(stage, 'report.csv');
+    const run = spawnSync(
+      process.execPath,
+      // AvailableSecurityFixesGlobalCheck downloads Electron's release list from GitHub on every run: it needs the
+      // network and answers "is Electron outdated", which is the dependency updater's job, not a source scan's.
+      [cli, '-i', join(stage, 'src'), '-o', csv, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false'],
+      { encoding: 'utf8', timeout: 300_000 },
+    );
+    const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    if (run.error) fail(`could not run Electronegativity: ${run.error.message}`);
+    if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${output}`);
+    // A file it cannot parse is a file it did not scan: that must not pass silently.
+    const parseErrors = output.split('\n').filter((l) => /^Error parsing /.test(l.trim()));
+    if (parseErrors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${parseErrors.join('\n')}`);
+    if (!existsSync(csv)) fail(`Electronegativity wrote no report:\n${output}`);
+
+    const report = readFileSync(csv, 'utf8');
+    if (reportCopy) writeFileSync(reportCopy, report);
+    let allow;
+    try {
+      allow = JSON.parse(readFileSync(allowFile, 'utf8'));
+    } catch (e) {
+      fail(`cannot read the allowlist ${allowFile}: ${e instanceof Error ? e.message : e}`);
+    }
+    const verdict = gate(parseCsv(report), allow);
+    for (const line of verdict.lines) console.log(line);
+    return verdict.ok ? 0 : 1;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (!(e instanceof GateError)) throw e;
+  console.error(`electronegativity-check: ${e.message}`);
+  process.exitCode = 1;
 }

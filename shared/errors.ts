@@ -43,8 +43,21 @@ export interface WireError {
 
 export type Envelope<T> = { result: T } | { error: WireError };
 
+/**
+ * Vendor response bodies ride in `details.body` for the adapters' own use; they never cross a door, since a vendor
+ * might echo a credential in an error body. The rest of `details` (e.g. a conflict's live state) does.
+ */
+function wireDetails(details: unknown): unknown {
+  if (details === null || typeof details !== 'object' || Array.isArray(details) || !('body' in details)) return details;
+  const { body: _body, ...rest } = details as Record<string, unknown>;
+  return rest;
+}
+
 export function toWireError(e: unknown): WireError {
-  if (isRampartError(e)) return { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) };
+  if (isRampartError(e)) {
+    const details = wireDetails(e.details);
+    return { code: e.code, message: e.message, ...(details === undefined ? {} : { details }) };
+  }
   const message = e instanceof Error ? e.message : String(e);
   return { code: 'internal', message: `Internal error: ${message}` };
 }

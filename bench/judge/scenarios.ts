@@ -6,8 +6,8 @@ import type { JudgeMetricInput } from '../../shared/domain/verdict';
 import { judge } from '../../shared/stats/judge';
 import { mannWhitney } from '../../shared/stats/mann-whitney';
 import { pooledZTest } from '../../shared/stats/proportions';
-import { armStats, armStatsFromCounts } from '../../shared/stats/sample';
-import { alwaysValidFail, sequentialUpdate, type SequentialState } from '../../shared/stats/sequential';
+import { armStats } from '../../shared/stats/sample';
+import { alwaysValidFail, sequentialUpdate, sequentialUpdateCounts, type SequentialState } from '../../shared/stats/sequential';
 import { LoadProcess, Random, simulateArmStep, type ServiceModel } from './model';
 
 export const RULES = ['fixed', 'alwaysValidP', 'alwaysValidBad', 'judgeFail', 'judgeSustained3'] as const;
@@ -74,7 +74,6 @@ export function simulateRun(options: RunOptions): RunResult {
   const { model, exposure, looks } = options;
   const random = new Random(options.seed);
   const load = new LoadProcess(random, model.loadSigma);
-  const scratch = new Float64Array(Math.ceil(model.requestsPerStep * 2));
   const treatmentP99: Array<number | null> = [];
   const controlP99: Array<number | null> = [];
   let tRequests = 0;
@@ -87,8 +86,8 @@ export function simulateRun(options: RunOptions): RunResult {
   const errorsWorseOnly = options.errorRegression > 0;
   for (let look = 1; look <= looks; look++) {
     const factor = load.next();
-    const t = simulateArmStep(random, model, exposure, factor * (1 + options.latencyRegression), model.errorRate + options.errorRegression, scratch);
-    const c = simulateArmStep(random, model, 1 - exposure, factor, model.errorRate, scratch);
+    const t = simulateArmStep(random, model, exposure, factor * (1 + options.latencyRegression), model.errorRate + options.errorRegression);
+    const c = simulateArmStep(random, model, 1 - exposure, factor, model.errorRate);
     treatmentP99.push(t.p99);
     controlP99.push(c.p99);
     tRequests += t.requests;
@@ -109,7 +108,7 @@ export function simulateRun(options: RunOptions): RunResult {
       const z = pooledZTest(cErrors, cRequests, tErrors, tRequests);
       if (z.pValue < 0.05 && (!errorsWorseOnly || z.z > 0)) errors.mark('fixed', look);
     }
-    errors.sequential = sequentialUpdate(errors.sequential, { treatment: armStatsFromCounts(tErrors, tRequests), control: armStatsFromCounts(cErrors, cRequests) });
+    errors.sequential = sequentialUpdateCounts(errors.sequential, { treatment: { errors: tErrors, total: tRequests }, control: { errors: cErrors, total: cRequests } });
     errors.sequentialLook(look);
 
     const metrics: JudgeMetricInput[] = [

@@ -1,6 +1,6 @@
 /**
  * The chart under test: a recharts LineChart drawn the way the app's TimeChart draws its lines (linear curve,
- * no dots, no animation, gaps not connected, stroke 1.5). Written with createElement: bench/** is compiled by the
+ * no dots, no animation, gaps not connected, stroke 1.5 unless told otherwise). Written with createElement: bench/** is compiled by the
  * Node tsconfig, which has no JSX.
  */
 import { createElement as h } from 'react';
@@ -28,6 +28,8 @@ export interface BenchChartProps {
   paths?: PathSeries[];
   /** With axes and grid like the app (chart-update figures); without, the plot is the whole chart (pixel check). */
   axes: boolean;
+  /** Line width in CSS px: the app draws 1.5; ≤ 1 lets Skia rasterize lines as hairlines (far cheaper). */
+  strokeWidth: number;
   yDomain: [number, number] | null;
 }
 
@@ -71,7 +73,7 @@ export function BenchChart(p: BenchChartProps): React.JSX.Element {
       allowDataOverflow: p.yDomain !== null,
       tick: AXIS_TICK,
     }),
-    p.paths && p.paths.length > 0 ? h(PathLines, { series: p.paths, from: p.from, to: p.to, yAxisId: 'left' }) : null,
+    p.paths && p.paths.length > 0 ? h(PathLines, { series: p.paths, from: p.from, to: p.to, yAxisId: 'left', strokeWidth: p.strokeWidth }) : null,
     ...p.series.map((s) =>
       h(Line, {
         key: s.key,
@@ -80,7 +82,7 @@ export function BenchChart(p: BenchChartProps): React.JSX.Element {
         dataKey: 'v',
         type: 'linear',
         stroke: s.color,
-        strokeWidth: 1.5,
+        strokeWidth: p.strokeWidth,
         dot: false,
         activeDot: false,
         connectNulls: false,

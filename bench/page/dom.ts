@@ -22,19 +22,22 @@ export interface PageGlobals {
 
 export const page = globalThis as unknown as PageGlobals;
 
+/** Resolves at the start of the next frame (its rAF callbacks run before that frame's style, layout and paint). */
+export function nextFrame(): Promise<number> {
+  return new Promise((resolve) => page.requestAnimationFrame(() => resolve(performance.now())));
+}
+
 /**
- * Resolves after the next frame has been rendered: rAF callbacks run just before style, layout and paint of a
- * frame, and a message posted from one runs as the next task — after that frame's main-thread rendering work.
+ * Resolves as the next task: called right after nextFrame(), that is after the frame's main-thread rendering
+ * (style, layout, paint) — a message posted from a rAF callback runs once the frame's rendering step is done.
  */
-export function afterNextPaint(): Promise<number> {
+export function nextTask(): Promise<number> {
   return new Promise((resolve) => {
-    page.requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve(performance.now());
-      };
-      channel.port2.postMessage(0);
-    });
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve(performance.now());
+    };
+    channel.port2.postMessage(0);
   });
 }

@@ -11,7 +11,7 @@ import { alignToColumns, createM4Client, toChartPoints, type M4Client } from '..
 import { latencySeries, prng } from '../data';
 import { BenchChart, PALETTE, plotWidthOf, type BenchChartProps, type ChartPoint, type ChartSeries } from './chart';
 import type { PathSeries } from './path-lines';
-import { afterNextPaint, page } from './dom';
+import { nextFrame, nextTask, page } from './dom';
 
 interface HeldSeries {
   id: string;
@@ -24,16 +24,25 @@ interface HeldSeries {
   lastV: number;
 }
 
-export type Mode = 'm4' | 'm4-path' | 'm4-main' | 'raw' | 'nth';
+/** Where the points come from (M4 in the worker / M4 on this thread / every point) and how lines are drawn. */
+export type Mode = 'm4' | 'm4-path' | 'm4-main' | 'm4-main-path' | 'raw' | 'nth';
 
 export interface UpdateTiming {
-  /** start → frame painted (the figure) */
+  /**
+   * start → the frame showing the update rendered on the main thread, minus the idle wait for that frame's vsync
+   * (≤ 16.7 ms, not work): the figure.
+   */
   total: number;
+  /** start → the next frame begins, which waits for the update's frame to be rasterized (incl. vsync waits). */
+  toNextFrame: number;
   /** start → points ready (worker round trip / UI-thread M4 / nothing for raw) */
   data: number;
   /** points ready → React + recharts commit */
   commit: number;
+  /** the UI thread's own work: total minus the wait for the worker */
+  uiThread: number;
   points: number;
+  maxSeriesPoints: number;
   reusedColumns: number;
   scannedPoints: number;
   /** false when the DOM did not show the new data within 30 frames */
@@ -42,7 +51,7 @@ export interface UpdateTiming {
 
 let root: Root | null = null;
 let client: M4Client | null = null;
-let chart: Omit<BenchChartProps, 'series' | 'from' | 'to'> = { width: 1200, height: 300, axes: true, yDomain: null };
+let chart: Omit<BenchChartProps, 'series' | 'from' | 'to'> = { width: 1200, height: 300, axes: true, yDomain: null, strokeWidth: 1.5 };
 let held: HeldSeries[] = [];
 let lastPath = '';
 let seq = 0;
@@ -61,24 +70,27 @@ interface Drawing {
   yDomain: [number, number] | null;
 }
 
-async function draw(from: number, to: number, d: Drawing): Promise<{ commitEnd: number; drawn: boolean }> {
+async function draw(from: number, to: number, d: Drawing): Promise<{ commitEnd: number; renderedAt: number; vsyncWait: number; drawn: boolean }> {
   if (!root) throw new Error('bench page: call init() first');
   const r = root;
   const props: BenchChartProps = { ...chart, from, to, series: d.series, paths: d.paths, yDomain: d.yDomain ?? chart.yDomain };
-  flushSync(() => r.render(h(BenchChart, props)));
   const expected = d.series.length + d.paths.length;
+  flushSync(() => r.render(h(BenchChart, props)));
   const commitEnd = performance.now();
   // recharts may finish its lines a render later: wait for frames until the DOM shows the new paths.
+  let vsyncWait = -1;
   for (let frame = 0; frame < 30; frame++) {
-    await afterNextPaint();
+    const frameStart = await nextFrame();
+    if (vsyncWait < 0) vsyncWait = frameStart - commitEnd;
+    const renderedAt = await nextTask();
     const paths = linePaths();
     const first = paths[0] ?? '';
     if (expected === 0 || (paths.length === expected && first !== lastPath && first.length > 0)) {
       lastPath = first;
-      return { commitEnd, drawn: true };
+      return { commitEnd, renderedAt, vsyncWait, drawn: true };
     }
   }
-  return { commitEnd, drawn: false };
+  return { commitEnd, renderedAt: performance.now(), vsyncWait: Math.max(0, vsyncWait), drawn: false };
 }
 
 /** [0, a round number above the highest value]: the explicit y-domain the path layer needs. */
@@ -108,6 +120,14 @@ async function pointsFor(mode: Mode, from: number, to: number, reuse: boolean): 
     const series = views.map((view, i) => ({ key: held[i].id, color: held[i].color, points: toChartPoints(view) }));
     return { series, paths: [], yDomain: null, reused, scanned };
   }
+  if (mode === 'm4-main-path') {
+    const views = held.map((s) => {
+      if (!s.t || !s.v) throw new Error('bench page: generate({ keepInPage: true }) first');
+      return m4(s.t, s.v, from, to, width);
+    });
+    const paths = views.map((view, i) => ({ key: held[i].id, color: held[i].color, t: view.t, v: view.v }));
+    return { series: [], paths, yDomain: niceDomain(views), reused, scanned };
+  }
   const series = held.map((s): ChartSeries => {
     if (mode === 'raw') {
       if (!s.raw) throw new Error('bench page: generate({ raw: true }) first');
@@ -127,16 +147,21 @@ async function pointsFor(mode: Mode, from: number, to: number, reuse: boolean): 
 
 const api = {
   /** Sets the chart's size and style and draws it empty. Returns the plot width the M4 columns must match. */
-  async init(o: { width: number; height: number; axes: boolean; yDomain?: [number, number] | null; worker?: boolean }) {
+  async init(o: { width: number; height: number; axes: boolean; strokeWidth?: number; yDomain?: [number, number] | null; worker?: boolean }) {
     const el = page.document.getElementById('chart');
     if (!el) throw new Error('bench page has no #chart');
     root ??= createRoot(el);
-    chart = { width: o.width, height: o.height, axes: o.axes, yDomain: o.yDomain ?? null };
+    chart = { width: o.width, height: o.height, axes: o.axes, yDomain: o.yDomain ?? null, strokeWidth: o.strokeWidth ?? 1.5 };
     if (o.worker !== false) client ??= createM4Client();
     held = [];
     lastPath = '';
     await draw(0, 1, { series: [], paths: [], yDomain: null });
     return { plotWidth: plotWidthOf(o.width, o.axes), columns: columns(), dpr: page.devicePixelRatio };
+  },
+
+  /** Changes the line width for the following updates. */
+  setStroke(o: { strokeWidth: number }): void {
+    chart = { ...chart, strokeWidth: o.strokeWidth };
   },
 
   /** Generates `count` series of `points` 1-second points and loads them into the worker. */
@@ -158,19 +183,36 @@ const api = {
 
   /** One chart update: points for [from, to] by `mode`, drawn, timed with performance marks. */
   async update(o: { mode: Mode; from: number; to: number; reuse?: boolean }): Promise<UpdateTiming> {
+    // Start from an idle pipeline: the previous update's frame is rasterized once the next frame begins.
+    await nextFrame();
+    await nextFrame();
     const label = `update-${o.mode}-${++seq}`;
-    performance.mark(`${label}:start`);
+    const start = performance.mark(`${label}:start`).startTime;
     const drawing = await pointsFor(o.mode, o.from, o.to, o.reuse !== false);
-    performance.mark(`${label}:data`);
-    const { commitEnd, drawn } = await draw(o.from, o.to, drawing);
-    performance.mark(`${label}:painted`);
-    const total = performance.measure(label, `${label}:start`, `${label}:painted`).duration;
-    const data = performance.measure(`${label}:data`, `${label}:start`, `${label}:data`).duration;
-    const commit = commitEnd - (performance.getEntriesByName(`${label}:data`, 'mark')[0]?.startTime ?? commitEnd);
+    const dataAt = performance.mark(`${label}:data`).startTime;
+    const { commitEnd, renderedAt, vsyncWait, drawn } = await draw(o.from, o.to, drawing);
+    performance.mark(`${label}:rendered`, { startTime: renderedAt });
+    const nextFrameAt = await nextFrame();
+    performance.mark(`${label}:next-frame`, { startTime: nextFrameAt });
+    const rendered = performance.measure(label, `${label}:start`, `${label}:rendered`).duration;
+    const toNextFrame = performance.measure(`${label}:to-next-frame`, `${label}:start`, `${label}:next-frame`).duration;
+    const data = dataAt - start;
     performance.clearMarks();
     performance.clearMeasures();
-    const points = drawing.series.reduce((n, s) => n + s.points.length, 0) + drawing.paths.reduce((n, s) => n + s.t.length, 0);
-    return { total, data, commit, points, reusedColumns: drawing.reused, scannedPoints: drawing.scanned, drawn };
+    const sizes = [...drawing.series.map((s) => s.points.length), ...drawing.paths.map((s) => s.t.length)];
+    const workerWait = o.mode === 'm4' || o.mode === 'm4-path' ? data : 0;
+    return {
+      total: rendered - vsyncWait,
+      toNextFrame,
+      data,
+      commit: commitEnd - dataAt,
+      uiThread: rendered - vsyncWait - workerWait,
+      points: sizes.reduce((a, b) => a + b, 0),
+      maxSeriesPoints: Math.max(0, ...sizes),
+      reusedColumns: drawing.reused,
+      scannedPoints: drawing.scanned,
+      drawn,
+    };
   },
 
   /** M4 of one series in the worker, round trip from this thread (ms). */
@@ -194,7 +236,7 @@ const api = {
    * A live tick: `count` new points appended to every series, then the live window [newest − rangeMs, newest]
    * (snapped to its column grid) drawn again. reuse=false recomputes every column (the non-incremental baseline).
    */
-  async liveTick(o: { count: number; rangeMs: number; reuse: boolean; mode?: 'm4' | 'm4-path' }): Promise<UpdateTiming> {
+  async liveTick(o: { count: number; rangeMs: number; reuse: boolean; mode?: 'm4' | 'm4-path' }): Promise<UpdateTiming & { newest: number }> {
     if (!client) throw new Error('bench page: no M4 worker');
     const c = client;
     let newest = 0;
@@ -214,7 +256,7 @@ const api = {
       }),
     );
     const range = alignToColumns(newest - o.rangeMs, newest, columns());
-    return api.update({ mode: o.mode ?? 'm4', from: range.from, to: range.to, reuse: o.reuse });
+    return { ...(await api.update({ mode: o.mode ?? 'm4', from: range.from, to: range.to, reuse: o.reuse })), newest };
   },
 
   /** Draws [from, to] from `mode` and waits for the frame (pixel check). */

@@ -32,7 +32,8 @@ export function linePath(t: Float64Array, v: Float64Array, x0: number, xk: numbe
   return d;
 }
 
-export function PathLines({ series, from, to, yAxisId }: { series: PathSeries[]; from: number; to: number; yAxisId: string }): React.JSX.Element | null {
+export function PathLines(props: { series: PathSeries[]; from: number; to: number; yAxisId: string; strokeWidth: number }): React.JSX.Element | null {
+  const { series, from, to, yAxisId, strokeWidth } = props;
   const x = useXAxisScale();
   const y = useYAxisScale(yAxisId);
   const plot = usePlotArea();
@@ -53,7 +54,7 @@ export function PathLines({ series, from, to, yAxisId }: { series: PathSeries[];
       'g',
       { transform: `scale(${1 / SUBPIXELS})` },
       ...series.map((s, i) =>
-        h('path', { key: s.key, className: 'recharts-line-curve', d: paths[i], stroke: s.color, strokeWidth: 1.5, fill: 'none', vectorEffect: 'non-scaling-stroke' }),
+        h('path', { key: s.key, className: 'recharts-line-curve', d: paths[i], stroke: s.color, strokeWidth, fill: 'none', vectorEffect: 'non-scaling-stroke' }),
       ),
     ),
   );

@@ -3,12 +3,14 @@ import { useUi, type ViewId } from './state/ui-store';
 import { useConnectionStatus } from './state/connection-store';
 import { CanaryWatchView } from './views/canary/CanaryWatchView';
 import { AuditView } from './views/audit/AuditView';
+import { IncidentView } from './views/incident/IncidentView';
 import { ConnectionsView } from './views/connections/ConnectionsView';
 import { Toasts } from './components/Toasts';
 import { ErrorNotice } from './components/ErrorNotice';
 
 const NAV: { id: ViewId; label: string; hint: string }[] = [
   { id: 'canary', label: 'Canary watch', hint: 'One flag, live charts, verdict, ramp / rollback' },
+  { id: 'incident', label: 'Incident timeline', hint: '"p99 jumped — what changed?" Every flag change from every store on one metric, with the onset and ranked suspects' },
   { id: 'audit', label: 'Audit', hint: 'Every action Rampart took' },
   { id: 'connections', label: 'Connections', hint: 'Flag stores and metrics providers' },
 ];
@@ -67,6 +69,7 @@ export function App(): React.JSX.Element {
       <main className="content">
         {info.error && <ErrorNotice error={info.error} />}
         {view === 'canary' && <CanaryWatchView />}
+        {view === 'incident' && <IncidentView />}
         {view === 'audit' && <AuditView />}
         {view === 'connections' && <ConnectionsView />}
       </main>

@@ -7,6 +7,8 @@ import './styles/base.css';
 import './styles/canary.css';
 import './styles/charts.css';
 import './styles/tables-forms.css';
+import './styles/extras.css';
+import './styles/incident.css';
 
 // The browser host authenticated this page with a cookie set from `?token=`; keep the token out of the address
 // bar, history and screenshots once the page has loaded.

@@ -5,11 +5,8 @@
  * is the large-sample Mann-Whitney critical value (Hollander & Wolfe; Lehmann). When k < 1 the sample is too small
  * for an interval at that confidence.
  *
- * The n·m differences are never materialized (10k × 10k would be 10⁸ numbers). Instead we select by rank over the
- * implicit sorted matrix D[i][j] = x[j] − y[i] (rows ascend in j, columns descend in i): keep, per row, the index
- * range [lo, hi) of differences still in play; draw a random sample of those, take two pivots that bracket the
- * wanted rank, and count the differences below each pivot with one monotone pointer per pass (O(n + m)). Each
- * round keeps a few percent of the candidates; once few enough remain they are copied out and sorted.
+ * The n·m differences are never materialized (10k × 10k would be 10⁸ numbers): the median pair and both bounds are
+ * selected by rank over the implicit sorted matrix of differences (pairwise-select.ts), in O((n + m)·rounds).
  */
 import { twoSidedZ } from './distributions';
 import { selectPairwiseDifferences } from './pairwise-select';

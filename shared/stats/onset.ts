@@ -105,7 +105,7 @@ export function detectOnsetCusum(
 }
 
 export interface ChangePoint {
-  /** Index of the first point after the change (in the finite-values array). */
+  /** Index in the series of the first point after the change. */
   index: number;
   at: number;
   meanBefore: number;
@@ -132,7 +132,11 @@ export function detectChangePoints(
   series: readonly SeriesPoint[],
   options: { minSegment?: number; alpha?: number; maxChanges?: number } = {},
 ): ChangePoint[] {
-  const points = series.filter((p): p is readonly [number, number] => p[1] !== null && Number.isFinite(p[1]));
+  const kept: number[] = []; // index in `series` of each finite point
+  series.forEach((p, i) => {
+    if (p[1] !== null && Number.isFinite(p[1])) kept.push(i);
+  });
+  const points = kept.map((i) => series[i] as readonly [number, number]);
   const minSegment = Math.max(2, options.minSegment ?? 5);
   const alpha = options.alpha ?? 0.01;
   const maxChanges = options.maxChanges ?? 10;
@@ -160,7 +164,7 @@ export function detectChangePoints(
     const candidates = b - a - 2 * minSegment + 1;
     const p = studentTTwoSidedP(best.t, best.df);
     if (!(p * candidates < alpha)) continue;
-    found.push({ index: best.s, at: points[best.s][0], meanBefore: best.m1 + centre, meanAfter: best.m2 + centre, pValue: p });
+    found.push({ index: kept[best.s], at: points[best.s][0], meanBefore: best.m1 + centre, meanAfter: best.m2 + centre, pValue: p });
     queue.push([a, best.s], [best.s, b]);
   }
   return found.sort((x, y) => x.index - y.index);

@@ -3,13 +3,15 @@
  * numbers). The differences form an implicit matrix whose rows (fixed i) ascend in j and whose columns descend in i.
  * A "band" keeps, per row, the index range [lo, hi) still in play, plus how many differences rank below it.
  *
- * Each round draws a stratified random sample from the band, picks two pivots from it that bracket the wanted ranks
- * with high probability (±2.5 standard errors), and counts the differences below each pivot exactly with one
- * monotone pointer per row — one O(n + m) pass. The band then shrinks to a few percent; once it is small it is
- * copied out and the ranks are picked by Floyd–Rivest selection. Several ranks (HL's median pair and both CI
- * bounds) share the early rounds and split once they are far apart relative to the band.
+ * Each round picks two pivots that bracket the wanted ranks and counts the differences below each pivot exactly
+ * with one monotone pointer per row — one O(n + m) pass. The first round takes its pivots from a stratified random
+ * sample of the band (±2.5 standard errors around the ranks); later rounds interpolate linearly between the exact
+ * counts at the band's ends, which for continuous data lands within a fraction of a percent, and fall back to
+ * sampling when a bracket misses. Once the band is small it is copied out and the ranks are picked by Floyd–Rivest
+ * selection. Several ranks (HL's median pair and both CI bounds) share the first round and then split.
  * Selection is exact; the sampling's randomness (a fixed-seed generator) only affects speed.
  */
+import { clampToBand, drawStratified, enumerateBand, mergeBoth, mergeBothSafely, scratch } from './pairwise-kernels';
 import { selectInPlace } from './sort';
 
 interface Band {
@@ -19,100 +21,13 @@ interface Band {
   below: number;
   /** Differences in the band. */
   active: number;
+  /** Every difference in the band lies in [lowValue, highValue]. */
+  lowValue: number;
+  highValue: number;
 }
 
-// The kernels below are small functions with one loop each, taking typed arrays as arguments: V8 optimizes a hot
-// loop while it runs (on-stack replacement), and code after that loop would then have no type feedback and be
-// thrown away again on first use — with one loop per function every call stays in optimized code.
-
-/**
- * Jittered stratified sample of a band: its differences, listed row by row, are cut into s equal strata and one is
- * drawn uniformly from each. Every difference is equally likely to be drawn and the sample quantiles vary no more
- * than with simple random sampling, so ±2.5σ brackets stay valid. O(n + s). Returns the generator's next state.
- */
-function drawStratified(x: Float64Array, y: Float64Array, lo: Int32Array, hi: Int32Array, active: number, out: Float64Array, seed: number): number {
-  const s = out.length;
-  const step = active / s;
-  let state = seed;
-  let row = 0;
-  let rowStart = 0; // band differences in rows before `row`
-  for (let t = 0; t < s; t++) {
-    state ^= state << 13; // xorshift32
-    state ^= state >>> 17;
-    state ^= state << 5;
-    const r = Math.min(active - 1, Math.floor((t + (state >>> 0) / 4294967296) * step));
-    while (rowStart + (hi[row] - lo[row]) <= r) {
-      rowStart += hi[row] - lo[row];
-      row++;
-    }
-    out[t] = x[lo[row] + (r - rowStart)] - y[row];
-  }
-  return state;
-}
-
-/**
- * For every row i: outLow[i] = #{j : x[j] − y[i] < pivotLow}, outHigh[i] = #{j : x[j] − y[i] ≤ pivotHigh}.
- * Two branch-free merges of x against the shifted y, interleaved so the CPU overlaps them: a per-row loop would
- * pay a mispredicted loop exit on every row, which is what dominates at 10k rows. xs ends with +Infinity (a
- * sentinel), so with finite pivots neither merge can run past the end of x.
- */
-function mergeBoth(xs: Float64Array, y: Float64Array, pivotLow: number, pivotHigh: number, outLow: Int32Array, outHigh: Int32Array): void {
-  const n = y.length;
-  let i1 = 0;
-  let j1 = 0;
-  let i2 = 0;
-  let j2 = 0;
-  while (i1 < n || i2 < n) {
-    if (i1 < n) {
-      const c1 = +(xs[j1] - y[i1] < pivotLow);
-      outLow[i1] = j1;
-      j1 += c1;
-      i1 += 1 - c1;
-    }
-    if (i2 < n) {
-      const c2 = +(xs[j2] - y[i2] <= pivotHigh);
-      outHigh[i2] = j2;
-      j2 += c2;
-      i2 += 1 - c2;
-    }
-  }
-}
-
-/** Same positions with explicit bounds (pivots that overflowed to ±Infinity would run past the sentinel). */
-function mergeBothSafely(x: Float64Array, y: Float64Array, pivotLow: number, pivotHigh: number, outLow: Int32Array, outHigh: Int32Array): void {
-  const m = x.length;
-  let j = 0;
-  let k = 0;
-  for (let i = 0; i < y.length; i++) {
-    const yi = y[i];
-    while (j < m && x[j] - yi < pivotLow) j++;
-    while (k < m && x[k] - yi <= pivotHigh) k++;
-    outLow[i] = j;
-    outHigh[i] = k;
-  }
-}
-
-/** Clamps each row's position into its band [lo, hi) and returns how many band differences precede them. */
-function clampToBand(lo: Int32Array, hi: Int32Array, pos: Int32Array): number {
-  let count = 0;
-  for (let i = 0; i < pos.length; i++) {
-    const l = lo[i];
-    const h = hi[i];
-    const p = pos[i] < l ? l : pos[i] > h ? h : pos[i];
-    pos[i] = p;
-    count += p - l;
-  }
-  return count;
-}
-
-function enumerateBand(x: Float64Array, y: Float64Array, lo: Int32Array, hi: Int32Array, out: Float64Array): void {
-  let t = 0;
-  for (let i = 0; i < y.length; i++) {
-    const yi = y[i];
-    const end = hi[i];
-    for (let j = lo[i]; j < end; j++) out[t++] = x[j] - yi;
-  }
-}
+/** How the next round picks its pivots: by sampling, by interpolation, or one sampled pivot after a stalled round. */
+type Mode = 'sample' | 'interpolate' | 'single';
 
 class PairwiseSelector {
   private readonly n: number;
@@ -139,26 +54,24 @@ class PairwiseSelector {
     this.xs[this.m] = Infinity;
   }
 
-  solve(band: Band, ranks: number[], stalled = false): void {
+  solve(band: Band, ranks: number[], mode: Mode = 'sample'): void {
     if (band.active <= this.enumerateLimit) return this.enumerate(band, ranks);
+    if (band.lowValue === band.highValue) {
+      for (const k of ranks) this.results.set(k, band.lowValue); // every difference in the band is this value
+      return;
+    }
     const first = ranks[0];
     const last = ranks[ranks.length - 1];
     if (last - first > 0.05 * band.active) {
-      // Ranks far apart: sampling resolution would keep the whole range between them; solve clusters separately.
+      // Ranks far apart: one bracket would keep the whole range between them; solve clusters separately.
       let groups = clusters(ranks, 0.05 * band.active);
       if (groups.length === 1) groups = ranks.map((k) => [k]);
-      for (const cluster of groups) this.solve(copyBand(band), cluster);
+      for (const cluster of groups) this.solve(copyBand(band), cluster, mode);
       return;
     }
-    const s = band.active === this.n * this.m ? 4000 : 2000;
-    const sample = scratch(0, s);
-    this.seed = drawStratified(this.x, this.y, band.lo, band.hi, band.active, sample, this.seed);
-    const fLow = (first - band.below - 0.5) / band.active;
-    const fHigh = (last - band.below - 0.5) / band.active;
-    const lowIndex = clampIndex(Math.floor(fLow * s - (stalled ? 0 : 2.5 * Math.sqrt(s * fLow * (1 - fLow)) + 1)), s);
-    const highIndex = clampIndex(Math.ceil(fHigh * s + (stalled ? 0 : 2.5 * Math.sqrt(s * fHigh * (1 - fHigh)) + 1)), s);
-    const pivotLow = selectInPlace(sample, lowIndex);
-    const pivotHigh = stalled ? pivotLow : selectInPlace(sample, Math.max(lowIndex, highIndex), lowIndex, s - 1);
+    const [pivotLow, pivotHigh] = mode === 'interpolate' && Number.isFinite(band.highValue - band.lowValue)
+      ? this.interpolatedPivots(band, first, last)
+      : this.sampledPivots(band, first, last, mode === 'single');
     const { posLow, posHigh } = this;
     if (Number.isFinite(pivotLow) && Number.isFinite(pivotHigh)) mergeBoth(this.xs, this.y, pivotLow, pivotHigh, posLow, posHigh);
     else mergeBothSafely(this.x, this.y, pivotLow, pivotHigh, posLow, posHigh);
@@ -174,30 +87,63 @@ class PairwiseSelector {
     const groups = [left, middle, right].filter((g) => g.length > 0).length;
     const before = band.active;
     const high = band.below + band.active;
+    // After an interpolation that missed (ranks outside its bracket), the data are not smooth there: sample next.
+    const outside: Mode = mode === 'interpolate' ? 'sample' : 'interpolate';
     // Build every narrowed band before recursing: the recursion reuses posLow/posHigh.
-    const work: Array<[number[], Band]> = [];
-    const narrowed = (g: number[], make: (b: Band) => void): void => {
+    const work: Array<[number[], Band, Mode]> = [];
+    const narrowed = (g: number[], next: Mode, make: (b: Band) => void): void => {
       if (g.length === 0) return;
       const target = groups > 1 ? copyBand(band) : band;
       make(target);
-      work.push([g, target]);
+      work.push([g, target, target.active === before ? 'single' : next]);
     };
-    narrowed(left, (b) => {
+    narrowed(left, outside, (b) => {
       b.hi.set(posLow);
       b.active = countLow - b.below;
+      b.highValue = pivotLow;
     });
-    narrowed(middle, (b) => {
+    narrowed(middle, 'interpolate', (b) => {
       b.lo.set(posLow);
       b.hi.set(posHigh);
       b.below = countLow;
       b.active = countHigh - countLow;
+      b.lowValue = pivotLow;
+      b.highValue = pivotHigh;
     });
-    narrowed(right, (b) => {
+    narrowed(right, outside, (b) => {
       b.lo.set(posHigh);
       b.below = countHigh;
       b.active = high - countHigh;
+      b.lowValue = pivotHigh;
     });
-    for (const [g, target] of work) this.solve(target, g, target.active === before);
+    for (const [g, target, next] of work) this.solve(target, g, next);
+  }
+
+  /**
+   * Pivots from a linear model of the rank within the band's value range. Inside a bracket the count function of
+   * continuous data is nearly linear (in tests the guess lands within ~0.2% of the band), so a ±1% margin
+   * usually brackets the ranks and shrinks the band ~50× per pass without any sampling.
+   */
+  private interpolatedPivots(band: Band, first: number, last: number): [number, number] {
+    const span = band.highValue - band.lowValue;
+    const margin = 0.01 * band.active + 500;
+    const at = (rank: number): number => band.lowValue + span * Math.min(1, Math.max(0, (rank - band.below - 0.5) / band.active));
+    return [at(first - margin), at(last + margin)];
+  }
+
+  /** Pivots from a stratified sample: ±2.5 standard errors around the wanted ranks (one pivot when `single`). */
+  private sampledPivots(band: Band, first: number, last: number, single: boolean): [number, number] {
+    // Sample size: large enough to shrink the band ~20× per round, small next to the band itself when N is modest.
+    const s = Math.min(band.active === this.n * this.m ? 4000 : 2000, Math.max(100, Math.ceil(4 * Math.sqrt(band.active))));
+    const sample = scratch(0, s);
+    this.seed = drawStratified(this.x, this.y, band.lo, band.hi, band.active, sample, this.seed);
+    const fLow = (first - band.below - 0.5) / band.active;
+    const fHigh = (last - band.below - 0.5) / band.active;
+    const lowIndex = clampIndex(Math.floor(fLow * s - (single ? 0 : 2.5 * Math.sqrt(s * fLow * (1 - fLow)) + 1)), s);
+    const highIndex = clampIndex(Math.ceil(fHigh * s + (single ? 0 : 2.5 * Math.sqrt(s * fHigh * (1 - fHigh)) + 1)), s);
+    const pivotLow = selectInPlace(sample, lowIndex);
+    // A single pivot always removes its own value from play, so heavily tied data cannot stall the search.
+    return [pivotLow, single ? pivotLow : selectInPlace(sample, Math.max(lowIndex, highIndex), lowIndex, s - 1)];
   }
 
   private enumerate(band: Band, ranks: number[]): void {
@@ -212,22 +158,12 @@ class PairwiseSelector {
   }
 }
 
-/**
- * Reusable scratch buffers (sample, enumeration), so a judge over 20 metrics does not churn the garbage collector.
- * Contents never outlive one call, so the functions stay pure from the caller's point of view.
- */
-const scratchBuffers: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
-function scratch(slot: number, length: number): Float64Array {
-  if (scratchBuffers[slot].length < length) scratchBuffers[slot] = new Float64Array(Math.max(length, 2 * scratchBuffers[slot].length));
-  return scratchBuffers[slot].subarray(0, length);
-}
-
 function clampIndex(i: number, s: number): number {
   return Math.min(s - 1, Math.max(0, i));
 }
 
 function copyBand(b: Band): Band {
-  return { lo: b.lo.slice(), hi: b.hi.slice(), below: b.below, active: b.active };
+  return { lo: b.lo.slice(), hi: b.hi.slice(), below: b.below, active: b.active, lowValue: b.lowValue, highValue: b.highValue };
 }
 
 function clusters(ranks: number[], gap: number): number[][] {
@@ -248,7 +184,14 @@ export function selectPairwiseDifferences(x: Float64Array, y: Float64Array, rank
   const valid = [...new Set(ranks.filter((k) => Number.isInteger(k) && k >= 1 && k <= total))].sort((a, b) => a - b);
   const selector = new PairwiseSelector(x, y);
   if (valid.length > 0) {
-    const band: Band = { lo: new Int32Array(y.length), hi: new Int32Array(y.length).fill(x.length), below: 0, active: total };
+    const band: Band = {
+      lo: new Int32Array(y.length),
+      hi: new Int32Array(y.length).fill(x.length),
+      below: 0,
+      active: total,
+      lowValue: x[0] - y[y.length - 1],
+      highValue: x[x.length - 1] - y[0],
+    };
     selector.solve(band, valid);
   }
   return ranks.map((k) => selector.results.get(k) ?? Number.NaN);

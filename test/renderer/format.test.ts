@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAxis, formatExtra, formatInterval, formatPValue, formatRatio, formatSig, formatValue } from '../../renderer/src/lib/format';
+import { formatAxis, formatInterval, formatPValue, formatRatio, formatSig, formatValue } from '../../renderer/src/lib/format';
 
 describe('number formatting', () => {
   it('formats values in their unit', () => {
@@ -23,12 +23,5 @@ describe('number formatting', () => {
     expect(formatPValue(null)).toBe('—');
     expect(formatInterval([1.23456, 7.891])).toBe('[1.23, 7.89]');
     expect(formatRatio(1.1)).toBe('×1.100');
-  });
-
-  it('renders unknown extras generically', () => {
-    expect(formatExtra(12)).toBe('12');
-    expect(formatExtra([1.5, 2.25])).toBe('[1.5, 2.25]');
-    expect(formatExtra({ a: 1 })).toBe('{"a":1}');
-    expect(formatExtra(true)).toBe('yes');
   });
 });

@@ -127,3 +127,13 @@ describe('rankSuspects', () => {
     expect(ranked[0].reason).toMatch(/no data around it/);
   });
 });
+
+describe('change points with missing values', () => {
+  it('reports indices into the original series, skipping nulls', () => {
+    const s = series(120, 60, 10, 4).map((p, i) => (i % 7 === 3 ? ([p[0], null] as const) : p));
+    const changes = detectChangePoints(s);
+    expect(changes).toHaveLength(1);
+    expect(Math.abs(changes[0].index - 60)).toBeLessThanOrEqual(2);
+    expect(changes[0].at).toBe(s[changes[0].index][0]);
+  });
+});

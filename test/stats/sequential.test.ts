@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { armStats, armStatsFromCounts, mergeArmStats, type ArmStats } from '../../shared/stats/sample';
-import { alwaysValidFail, liveGuardUpdate, sequentialUpdate, type SequentialState } from '../../shared/stats/sequential';
+import { armStats, mergeArmStats, type ArmStats } from '../../shared/stats/sample';
+import { alwaysValidFail, liveGuardUpdate, pooledProportionStats, sequentialUpdate, sequentialUpdateCounts, type SequentialState } from '../../shared/stats/sequential';
 import { lognormalSample, seededRandom } from './helpers';
 
 const arm = (n: number, mean: number, variance: number): ArmStats => ({ n, mean, variance });
@@ -73,10 +73,26 @@ describe('mixture SPRT (always-valid) as in STATISTICS.md', () => {
   });
 
   it('detects a real shift', () => {
-    const s = sequentialUpdate(null, { treatment: armStatsFromCounts(300, 10_000), control: armStatsFromCounts(100, 10_000) });
+    const s = sequentialUpdateCounts(null, { treatment: { errors: 300, total: 10_000 }, control: { errors: 100, total: 10_000 } });
     expect(alwaysValidFail(s, 'higher')).toBe(true);
     expect(alwaysValidFail(s, 'lower')).toBe(false);
     expect(s.direction).toBe('higher');
+  });
+});
+
+describe('error rates in the sequential test (pooled variance)', () => {
+  it('gives both arms the pooled variance and the observed rates as means', () => {
+    const { treatment, control } = pooledProportionStats({ errors: 0, total: 300 }, { errors: 30, total: 2970 });
+    expect(treatment).toEqual({ n: 300, mean: 0, variance: (30 / 3270) * (1 - 30 / 3270) });
+    expect(control.variance).toBe(treatment.variance);
+    expect(control.mean).toBeCloseTo(30 / 2970, 15);
+  });
+
+  it('does not call a low-traffic canary with no errors yet "significantly better"', () => {
+    // 0 of 300 vs 1% of 29,700: plug-in variance (0 for the canary) would give z ≈ −17.
+    const s = sequentialUpdateCounts(null, { treatment: { errors: 0, total: 300 }, control: { errors: 297, total: 29_700 } });
+    expect(s.direction).toBe('same');
+    expect(s.pValue).toBeGreaterThan(0.05);
   });
 });
 
@@ -97,7 +113,7 @@ describe('live guard rule: act on always-valid, or on a fixed-horizon fail susta
   });
 
   it('acts at once when the always-valid interval is entirely on the bad side, and honours k', () => {
-    const bad = { treatment: armStatsFromCounts(500, 10_000), control: armStatsFromCounts(100, 10_000), fixedHorizonFail: false };
+    const bad = { ...pooledProportionStats({ errors: 500, total: 10_000 }, { errors: 100, total: 10_000 }), fixedHorizonFail: false };
     expect(liveGuardUpdate(null, bad)).toMatchObject({ act: true, trigger: 'always-valid' });
     expect(liveGuardUpdate(null, { ...quiet, fixedHorizonFail: true }, { sustain: 1 })).toMatchObject({ act: true });
   });

@@ -49,17 +49,3 @@ export function formatRatio(r: number | null): string {
   if (r === null || !Number.isFinite(r)) return '—';
   return `×${r.toFixed(3)}`;
 }
-
-/** A generic rendering of an unknown `extras` value (always-valid interval, onset, bake time…). */
-export function formatExtra(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return formatSig(v, 4);
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return `[${v.map((x) => formatSig(x, 4)).join(', ')}]`;
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return String(v);
-  }
-}

@@ -8,7 +8,8 @@ import type { BaselineKind } from '../../../shared/domain/verdict';
 import { HOUR } from '../lib/time';
 import type { FlagSelection } from '../lib/filters';
 
-export type ViewId = 'canary' | 'audit' | 'connections';
+export type ViewId = 'canary' | 'incident' | 'audit' | 'connections';
+export const VIEW_IDS: readonly ViewId[] = ['canary', 'incident', 'audit', 'connections'];
 
 export type { FlagSelection };
 
@@ -62,7 +63,7 @@ function loadSelection(): FlagSelection | null {
 
 function viewFromHash(): ViewId {
   const h = window.location.hash.replace(/^#\/?/, '');
-  return h === 'audit' || h === 'connections' ? h : 'canary';
+  return VIEW_IDS.find((v) => v === h) ?? 'canary';
 }
 
 export const useUi = create<UiState>((set) => ({

@@ -15,6 +15,10 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export interface RunningHost {
   launchUrl: string;
+  /** Origin of the host, e.g. http://127.0.0.1:41234. */
+  origin: string;
+  /** The per-launch token (also in launchUrl), for `Authorization: Bearer` calls from the test itself. */
+  token: string;
   dataDir: string;
   /** Everything the host printed on stderr, for failure messages. */
   stderr(): string;
@@ -31,13 +35,20 @@ export function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium'.`);
 }
 
+export interface StartHostOptions {
+  /** Extra environment for the host process, e.g. the variable a connection names as its token. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
 /** `rampart serve --json` prints one JSON line with the launch URL (it carries the per-launch token). */
-export async function startHost(timeoutMs = 60_000): Promise<RunningHost> {
+export async function startHost(opts: StartHostOptions = {}): Promise<RunningHost> {
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   requireBuiltApp();
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-e2e-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--json'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...opts.env, NODE_ENV: 'production' },
   });
   let out = '';
   let err = '';
@@ -65,8 +76,11 @@ export async function startHost(timeoutMs = 60_000): Promise<RunningHost> {
       reject(new Error(`rampart serve exited with code ${code} before printing its URL. stderr:\n${err}`));
     });
   });
+  const parsed = new URL(launchUrl);
   return {
     launchUrl,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
     dataDir,
     stderr: () => err,
     async stop() {
@@ -80,6 +94,21 @@ export async function startHost(timeoutMs = 60_000): Promise<RunningHost> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One contract call through the host, as another client would make it (the CLI or a script): the result, or a
+ * thrown Error carrying the envelope's code and message.
+ */
+export async function rpc<T = unknown>(host: Pick<RunningHost, 'origin' | 'token'>, channel: string, payload: unknown): Promise<T> {
+  const res = await fetch(`${host.origin}/rpc/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify(payload),
+  });
+  const body = (await res.json()) as { result?: T; error?: { code: string; message: string } };
+  if (body.error || body.result === undefined) throw new Error(`${channel} failed: ${body.error ? `${body.error.code}: ${body.error.message}` : `HTTP ${res.status}, no result`}`);
+  return body.result;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -15,9 +15,21 @@ export interface OverlayBox {
   height: number;
 }
 
-export function ChartOverlay({ box, from, to }: { box: OverlayBox; from: number; to: number }): React.JSX.Element {
+/** `onZoom`: where a drag's window (or null on double-click) goes; the canary watch's zoom unless given. */
+export function ChartOverlay({
+  box,
+  from,
+  to,
+  onZoom,
+}: {
+  box: OverlayBox;
+  from: number;
+  to: number;
+  onZoom?: (zoom: { from: number; to: number } | null) => void;
+}): React.JSX.Element {
   const setHover = useUi((s) => s.setHoverTime);
-  const setZoom = useUi((s) => s.setZoom);
+  const setCanaryZoom = useUi((s) => s.setZoom);
+  const setZoom = onZoom ?? setCanaryZoom;
   const setDrag = useDrag((s) => s.setDrag);
   const dragStart = useRef<number | null>(null);
 

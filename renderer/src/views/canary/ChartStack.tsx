@@ -14,29 +14,23 @@ import { countPoints, isVisible, placeMetric, toPlotSeries, type ChartId, type P
 import { formatDuration, timeTicks } from '../../lib/time';
 import { useElementWidth } from '../../components/use-element-width';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { markAppReady } from '../../components/app-ready';
+import { onsetLabel } from '../../lib/extras';
 import { useUi, visibleRange } from '../../state/ui-store';
 import { ChartOverlay } from './ChartOverlay';
 import { ChartLegend } from './ChartLegend';
 import { HoverTooltip } from './HoverTooltip';
 import { RangeToolbar } from './RangeToolbar';
 import { TimeChart, type MarkerPlacement, type VerdictWindows } from './TimeChart';
+import { useVerdict } from './use-verdict';
 
 const HEIGHTS: Record<ChartId, number> = { traffic: 190, latency: 230 };
 const MARKER_ROWS = 3;
-
-function markReady(): void {
-  if (document.body.dataset.appState !== 'loaded') {
-    requestAnimationFrame(() => {
-      document.body.dataset.appState = 'loaded';
-    });
-  }
-}
 
 export function ChartStack({ watch, row, names }: { watch: Watch; row: FlagRow; names: VariantNames }): React.JSX.Element {
   const zoom = useUi((s) => s.zoom);
   const liveNow = useUi((s) => s.liveNow);
   const rangeMs = useUi((s) => s.rangeMs);
-  const baseline = useUi((s) => s.baseline);
   const { from, to } = visibleRange({ zoom, liveNow, rangeMs });
   const [boxRef, width] = useElementWidth<HTMLDivElement>();
   const plotW = plotWidth(width);
@@ -53,7 +47,7 @@ export function ChartStack({ watch, row, names }: { watch: Watch; row: FlagRow; 
     { connectionId: row.connectionId, flagKey: row.flagKey, env: row.env, from: Math.floor(from), to: Math.ceil(to) },
     { refetchOn: ['flags:changed'], keepPreviousIn: group },
   );
-  const verdictQ = useQuery('verdict:get', { watchId: watch.id, baseline }, { refetchOn: ['series:tick', 'flags:changed'], keepPreviousIn: group });
+  const verdictQ = useVerdict(watch.id);
 
   const plot = useMemo(
     () => toPlotSeries(seriesQ.data?.series ?? [], watch.metrics, names),
@@ -83,13 +77,15 @@ export function ChartStack({ watch, row, names }: { watch: Watch; row: FlagRow; 
     () => (verdict ? { baseline: { ...verdict.baseline, label: `baseline (${verdict.baseline.kind})` }, canary: { ...verdict.canary, label: 'canary' } } : null),
     [verdict],
   );
+  const extrasOnset = verdict?.extras?.onset ?? null;
+  const onset = useMemo(() => (extrasOnset ? { at: extrasOnset.at, label: onsetLabel(extrasOnset) } : null), [extrasOnset]);
   const { ticks, interval } = useMemo(() => timeTicks(from, to, plotW), [from, to, plotW]);
   const errorsByChart = (chart: ChartId): { metric: string; message: string }[] =>
     (seriesQ.data?.errors ?? []).filter((e) => placeMetric(e.metric, watch.metrics).chart === chart);
 
   const hasData = countPoints(shown) > 0;
   useEffect(() => {
-    if (hasData && !seriesQ.placeholder) markReady();
+    if (hasData && !seriesQ.placeholder) markAppReady();
   }, [hasData, seriesQ.placeholder]);
 
   const stale = seriesQ.data?.stale ?? null;
@@ -153,6 +149,8 @@ export function ChartStack({ watch, row, names }: { watch: Watch; row: FlagRow; 
                     bands={bands}
                     windows={windows}
                     showXAxis={bottom}
+                    onset={onset}
+                    labelOnset={bottom}
                   />
                   {pts === 0 && !seriesQ.fetching && <div className="chart-empty">No data in this range</div>}
                   <ChartOverlay

@@ -5,9 +5,15 @@ import { formatPercent } from '../../lib/format';
 import { formatAgo, formatDateTime, formatDuration } from '../../lib/time';
 import { useUi } from '../../state/ui-store';
 import { useRolloutDialog } from './rollout-dialog-store';
+import { useVerdict } from './use-verdict';
+import { bakeWords } from '../../lib/extras';
 
-export function FlagHeader({ row, flagName, targeting }: { row: FlagRow; flagName?: string; targeting?: string }): React.JSX.Element {
+const BAKE_HINT =
+  'Bake time: how much longer the current step must run to detect a 10% regression of the critical latency metric (α 0.05, power 0.8) at the current traffic';
+
+export function FlagHeader({ row, flagName, targeting, watchId }: { row: FlagRow; flagName?: string; targeting?: string; watchId: string | null }): React.JSX.Element {
   const open = useRolloutDialog((s) => s.open);
+  const bake = bakeWords(useVerdict(watchId).data?.extras?.bakeTime);
   const now = useUi((s) => s.liveNow);
   const exposure = row.enabled ? (row.exposure ?? 100) : 0;
   const atTop = row.enabled && exposure >= 100;
@@ -54,15 +60,22 @@ export function FlagHeader({ row, flagName, targeting }: { row: FlagRow; flagNam
         )}
       </div>
       <div className="flag-actions">
-        <button
-          type="button"
-          className="button primary"
-          data-testid="ramp-button"
-          title={atTop ? 'Already at 100% — choose another exposure' : `Ramp to the next step (${next}%)`}
-          onClick={() => open('ramp')}
-        >
-          {atTop ? 'Ramp…' : `Ramp ${formatPercent(exposure)} → ${next}%`}
-        </button>
+        <div className="ramp-group">
+          <button
+            type="button"
+            className="button primary"
+            data-testid="ramp-button"
+            title={atTop ? 'Already at 100% — choose another exposure' : `Ramp to the next step (${next}%)`}
+            onClick={() => open('ramp')}
+          >
+            {atTop ? 'Ramp…' : `Ramp ${formatPercent(exposure)} → ${next}%`}
+          </button>
+          {bake && (
+            <span className={bake.ready ? 'bake-chip ready' : 'bake-chip'} title={BAKE_HINT} data-testid="bake-time">
+              bake: {bake.text}
+            </span>
+          )}
+        </div>
         {/* Rollback is never disabled because of metrics: it must work when everything else is broken. */}
         <button type="button" className="button danger" data-testid="rollback-button" onClick={() => open('rollback')}>
           Roll back

@@ -26,7 +26,7 @@ export function FlagWorkspace({ row }: { row: FlagRow }): React.JSX.Element {
 
   return (
     <div className="workspace">
-      <FlagHeader row={row} flagName={flag.data?.flag.name} targeting={envState?.targeting} />
+      <FlagHeader row={row} flagName={flag.data?.flag.name} targeting={envState?.targeting} watchId={watch && watchQ.data?.saved && watch.id !== '' ? watch.id : null} />
       {health && health.consecutiveErrors >= PROPOSE_ROLLBACK_AFTER && (
         <div className="banner banner-danger" role="alert" data-testid="rollback-banner">
           <span>

@@ -20,6 +20,8 @@ export function HoverTooltip({
   plotWidth,
   containerWidth,
   stepMs,
+  describeChange = (c) => c.label,
+  changeColor = markerColor,
 }: {
   series: PlotSeries[];
   changes: FlagChange[];
@@ -28,6 +30,9 @@ export function HoverTooltip({
   plotWidth: number;
   containerWidth: number;
   stepMs: number;
+  /** How a change is named and coloured (the incident view adds the flag key and colours by connection). */
+  describeChange?: (c: FlagChange) => string;
+  changeColor?: (c: FlagChange) => string;
 }): React.JSX.Element | null {
   const hover = useUi((s) => s.hoverTime);
   if (hover === null || hover < from || hover > to || plotWidth <= 0) return null;
@@ -40,8 +45,8 @@ export function HoverTooltip({
     <div className="hover-tooltip" style={{ left, width: TOOLTIP_WIDTH }} data-testid="hover-tooltip">
       <div className="tt-time">{formatDateTime(hover)}</div>
       {near.map((c) => (
-        <div key={c.id} className="tt-change" style={{ borderLeftColor: markerColor(c) }}>
-          <strong>{c.label}</strong>
+        <div key={c.id} className="tt-change" style={{ borderLeftColor: changeColor(c) }}>
+          <strong>{describeChange(c)}</strong>
           <span className="muted">
             {' '}
             at {formatDateTime(c.at).slice(11)}

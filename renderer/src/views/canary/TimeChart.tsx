@@ -5,25 +5,18 @@
  */
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis, type LabelProps } from 'recharts';
-import type { FlagChange } from '../../../../shared/domain/flags';
 import { bandOpacity, type RampBand } from '../../lib/bands';
-import { AXIS_WIDTH, MARGIN, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
+import { AXIS_WIDTH, MARGIN, PLOT_RIGHT, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
 import { formatAxis, type Unit } from '../../lib/format';
 import type { PlotSeries } from '../../lib/series';
 import { formatTick } from '../../lib/time';
-import { estimateLabelWidth } from '../../lib/label-layout';
-import { markerColor } from './marker-style';
+import { BandLabel, MarkerLabel, ONSET_COLOR, OnsetLabel, WindowLabel, cartesian, placementColor, type MarkerPlacement } from './chart-labels';
+
+export type { MarkerPlacement } from './chart-labels';
 
 export interface VerdictWindows {
   baseline: { from: number; to: number; label: string };
   canary: { from: number; to: number; label: string };
-}
-
-export interface MarkerPlacement {
-  change: FlagChange;
-  row: number;
-  flipped: boolean;
-  width: number;
 }
 
 export interface TimeChartProps {
@@ -44,82 +37,15 @@ export interface TimeChartProps {
   bands: RampBand[];
   windows: VerdictWindows | null;
   showXAxis: boolean;
+  /** Where the metric shifted: a solid magenta line on every chart, labelled where `labelOnset`. */
+  onset?: { at: number; label: string } | null;
+  labelOnset?: boolean;
 }
 
 const AXIS_TICK = { fontSize: 11, fill: '#9aa1ab' };
 const GRID = '#2a2f38';
-const MARKER_ROW_PX = 17;
 /** Labels above lines and areas (recharts' own label layer), so text stays readable over busy data. */
 const LABEL_Z = 2000;
-
-interface LabelViewBox {
-  viewBox?: { x?: number; y?: number; width?: number; height?: number };
-}
-
-/** recharts hands labels a cartesian or a polar view box; these charts are cartesian. */
-function cartesian(props: LabelProps): LabelViewBox {
-  const vb = props.viewBox;
-  return vb && 'width' in vb ? { viewBox: { x: vb.x, y: vb.y, width: vb.width, height: vb.height } } : {};
-}
-
-function MarkerLabel({ viewBox, placement }: LabelViewBox & { placement: MarkerPlacement }): React.JSX.Element {
-  const x = viewBox?.x ?? 0;
-  const y = (viewBox?.y ?? 0) + 2 + Math.max(0, placement.row) * MARKER_ROW_PX;
-  const color = markerColor(placement.change);
-  const c = placement.change;
-  if (placement.row < 0) {
-    // No room for the text: a handle at the top; the hover tooltip names the change.
-    return (
-      <g className="change-marker" data-testid="change-marker" data-change-id={c.id} data-label={c.label}>
-        <path d={`M${x - 4},${viewBox?.y ?? 0} L${x + 4},${viewBox?.y ?? 0} L${x},${(viewBox?.y ?? 0) + 6} Z`} fill={color} />
-      </g>
-    );
-  }
-  const left = placement.flipped ? x - placement.width : x;
-  return (
-    <g className="change-marker" data-testid="change-marker" data-change-id={c.id} data-label={c.label}>
-      <rect x={left} y={y} width={placement.width} height={15} rx={3} fill="#161a21" fillOpacity={0.92} stroke={color} strokeWidth={1} />
-      <text x={left + 5} y={y + 11} fontSize={11} fill="#e6e8eb">
-        {c.label}
-      </text>
-    </g>
-  );
-}
-
-/** Exposure of a ramp step, in a pill at the bottom-left of its band (only when the band is wide enough). */
-function BandLabel({ viewBox, text }: LabelViewBox & { text: string }): React.JSX.Element | null {
-  const w = estimateLabelWidth(text);
-  if ((viewBox?.width ?? 0) < w + 4) return null;
-  const x = (viewBox?.x ?? 0) + 3;
-  const y = (viewBox?.y ?? 0) + (viewBox?.height ?? 0) - 17;
-  return (
-    <g className="band-label" data-testid="ramp-band-label">
-      <rect x={x} y={y} width={w} height={14} rx={7} fill="#1a2840" fillOpacity={0.9} stroke="#3d5f99" strokeWidth={1} />
-      <text x={x + w / 2} y={y + 10.5} fontSize={10.5} fill="#b3ccff" textAnchor="middle">
-        {text}
-      </text>
-    </g>
-  );
-}
-
-/**
- * Verdict window name in a pill, right-aligned at the window's end (the baseline window is followed by the canary
- * window, so their labels then never share pixels). A canary window narrower than its label drops to a second row.
- */
-function WindowLabel({ viewBox, text, color, dropWhenNarrow }: LabelViewBox & { text: string; color: string; dropWhenNarrow: boolean }): React.JSX.Element {
-  const w = estimateLabelWidth(text);
-  const row = dropWhenNarrow && (viewBox?.width ?? 0) < w + 4 ? 1 : 0;
-  const right = (viewBox?.x ?? 0) + (viewBox?.width ?? 0) - 3;
-  const y = (viewBox?.y ?? 0) + 3 + row * 18;
-  return (
-    <g className="window-label" data-testid="verdict-window-label">
-      <rect x={right - w} y={y} width={w} height={15} rx={3} fill="#161a21" fillOpacity={0.92} stroke={color} strokeWidth={1} />
-      <text x={right - w / 2} y={y + 11} fontSize={11} fontWeight={600} fill={color} textAnchor="middle">
-        {text}
-      </text>
-    </g>
-  );
-}
 
 /**
  * An invisible area above the lines that only carries a label: a shaded ReferenceArea sits below the data (as it
@@ -234,13 +160,30 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           key={m.change.id}
           yAxisId="left"
           x={m.change.at}
-          stroke={markerColor(m.change)}
+          stroke={placementColor(m)}
           strokeWidth={1.5}
           strokeDasharray="4 3"
           ifOverflow="discard"
           label={p.labelMarkers ? { content: (props: LabelProps) => <MarkerLabel {...cartesian(props)} placement={m} />, zIndex: LABEL_Z } : undefined}
         />
       ))}
+      {p.onset && p.onset.at >= p.from && p.onset.at <= p.to && (
+        <ReferenceLine
+          yAxisId="left"
+          x={p.onset.at}
+          stroke={ONSET_COLOR}
+          strokeWidth={2}
+          ifOverflow="discard"
+          label={
+            p.labelOnset
+              ? {
+                  content: (props: LabelProps) => <OnsetLabel {...cartesian(props)} text={p.onset?.label ?? 'onset'} at={p.onset?.at ?? 0} plotRight={p.width - PLOT_RIGHT} />,
+                  zIndex: LABEL_Z,
+                }
+              : undefined
+          }
+        />
+      )}
       {p.labelBands &&
         p.bands.map((b) =>
           labelArea(`band-label-${b.from}`, b.from, b.to, (props) => <BandLabel {...cartesian(props)} text={b.label} />),

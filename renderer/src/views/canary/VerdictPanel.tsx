@@ -1,15 +1,17 @@
 /**
- * The verdict, explained: overall result in colour AND words, the score, the two windows with their times, and
- * per metric the test, p-value, estimate, interval, ratio and sample sizes — numbers, not just colours.
+ * The verdict, explained: overall result in colour AND words, the score, the live guard and the sample-ratio
+ * check, the two windows with their times, per metric the fixed-horizon and always-valid numbers, and where the
+ * critical metric shifted with its suspects.
  */
-import { Fragment } from 'react';
-import { BASELINE_KINDS, type BaselineKind, type MetricVerdict, type WatchVerdict } from '../../../../shared/domain/verdict';
+import { BASELINE_KINDS, type BaselineKind, type WatchVerdict } from '../../../../shared/domain/verdict';
 import type { Watch } from '../../../../shared/domain/metrics';
-import { useQuery } from '../../data/use-query';
-import { formatExtra, formatInterval, formatMaybe, formatPValue, formatRatio } from '../../lib/format';
+import { formatMaybe } from '../../lib/format';
 import { formatDateTime, formatDuration } from '../../lib/time';
 import { useUi } from '../../state/ui-store';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useVerdict } from './use-verdict';
+import { VerdictTable } from './VerdictTable';
+import { GuardCard, OnsetSuspects, SrmCard } from './VerdictExtras';
 
 const BASELINE_NAMES: Record<BaselineKind, string> = {
   pre: 'pre-rollout window',
@@ -23,8 +25,6 @@ const OVERALL_TEXT: Record<WatchVerdict['verdict'], string> = {
   fail: 'FAIL — the canary is worse than the baseline',
   inconclusive: 'INCONCLUSIVE — too little data to judge',
 };
-
-const DIRECTION_TEXT: Record<MetricVerdict['direction'], string> = { higher: '▲ higher', lower: '▼ lower', same: '= same' };
 
 function Window({ title, w, kind }: { title: string; w: { from: number; to: number; label: string }; kind: 'baseline' | 'canary' }): React.JSX.Element {
   return (
@@ -41,7 +41,7 @@ function Window({ title, w, kind }: { title: string; w: { from: number; to: numb
 export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
   const baseline = useUi((s) => s.baseline);
   const setBaseline = useUi((s) => s.setBaseline);
-  const q = useQuery('verdict:get', { watchId: watch.id, baseline }, { refetchOn: ['series:tick', 'flags:changed'], keepPreviousIn: watch.id });
+  const q = useVerdict(watch.id);
   const v = q.data;
   return (
     <section className="panel verdict-panel" data-testid="verdict-panel" aria-label="Verdict">
@@ -75,65 +75,18 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
               {v.reason && <div className="small">{v.reason}</div>}
             </div>
           </div>
+          {v.extras && (
+            <div className="extras-row">
+              <GuardCard guard={v.extras.guard} />
+              <SrmCard srm={v.extras.srm} />
+            </div>
+          )}
           <div className="verdict-windows">
             <Window title={`Baseline · ${BASELINE_NAMES[v.baseline.kind]}`} w={v.baseline} kind="baseline" />
             <Window title="Canary" w={v.canary} kind="canary" />
           </div>
-          <div className="table-scroll">
-            <table className="table verdict-table">
-              <thead>
-                <tr>
-                  <th>metric</th>
-                  <th>verdict</th>
-                  <th>direction</th>
-                  <th className="num">p-value</th>
-                  <th className="num">estimate</th>
-                  <th className="num">CI</th>
-                  <th className="num">ratio</th>
-                  <th className="num">n base</th>
-                  <th className="num">n canary</th>
-                </tr>
-              </thead>
-              <tbody>
-                {v.metrics.map((m) => (
-                  <Fragment key={m.name}>
-                  <tr className="metric-row" data-testid="verdict-metric" data-metric={m.name} data-verdict={m.verdict}>
-                    <td>
-                      {m.name}
-                      {m.critical && <span className="critical-chip" title="a failing critical metric fails the verdict">critical</span>}
-                      <div className="small muted">{m.kind}</div>
-                    </td>
-                    <td>
-                      <span className={`metric-verdict verdict-${m.verdict}`}>{m.verdict}</span>
-                    </td>
-                    <td>{DIRECTION_TEXT[m.direction]}</td>
-                    <td className="num">{formatPValue(m.pValue)}</td>
-                    <td className="num">{formatMaybe(m.estimate, 4)}</td>
-                    <td className="num nowrap">{formatInterval(m.ci)}</td>
-                    <td className="num">{formatRatio(m.ratio)}</td>
-                    <td className="num">{m.baselineN}</td>
-                    <td className="num">{m.canaryN}</td>
-                  </tr>
-                  <tr className="reason-row">
-                    <td colSpan={9} className="small reason">
-                      <span className="method">{m.method}</span> — {m.reason}
-                    </td>
-                  </tr>
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {v.extras && Object.keys(v.extras).length > 0 && (
-            <dl className="extras" data-testid="verdict-extras">
-              {Object.entries(v.extras).map(([k, val]) => (
-                <div key={k}>
-                  <dt>{k}</dt>
-                  <dd>{formatExtra(val)}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
+          <VerdictTable metrics={v.metrics} extras={v.extras} confidence={watch.thresholds.confidence} />
+          {v.extras && <OnsetSuspects onset={v.extras.onset} suspects={v.extras.suspects} />}
           {Object.keys(v.queries).length > 0 && (
             <details className="queries">
               <summary className="small muted">queries</summary>

@@ -1,4 +1,7 @@
-/** No watch saved for this flag yet: show the core's proposal (metrics, queries) and let the user save it. */
+/**
+ * No watch saved for this flag yet: show the core's proposal (metrics, queries) and let the user save it, after
+ * setting the label selector of the service behind the flag and the label that carries the variant.
+ */
 import { useState } from 'react';
 import type { Watch } from '../../../../shared/domain/metrics';
 import type { RampartError } from '../../../../shared/errors';
@@ -10,11 +13,13 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<RampartError | null>(null);
+  const [selector, setSelector] = useState(watch.selector);
+  const [variantLabel, setVariantLabel] = useState(watch.variantLabel);
   const save = async (): Promise<void> => {
     setSaving(true);
     setError(null);
     try {
-      await api.call('watches:save', { watch });
+      await api.call('watches:save', { watch: { ...watch, selector: selector.trim(), variantLabel: variantLabel.trim() } });
       queryClient.invalidate((channel) => channel === 'watches:forFlag' || channel === 'watches:list');
     } catch (e) {
       setError(asRampartError(e));
@@ -28,15 +33,19 @@ export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
         <h2>No watch for this flag yet</h2>
       </div>
       <p className="muted">
-        Rampart proposes watching these metrics from <code>{watch.metricsConnectionId}</code>
-        {watch.selector ? (
-          <>
-            {' '}
-            with selector <code>{watch.selector}</code>
-          </>
-        ) : null}
-        , split by <code>{watch.variantLabel}</code>:
+        Rampart proposes watching these metrics from <code>{watch.metricsConnectionId}</code>, for the series the selector picks, split by the
+        variant label:
       </p>
+      <div className="watch-fields">
+        <label className="field">
+          <span>Selector (the service behind this flag)</span>
+          <input type="text" value={selector} spellCheck={false} onChange={(e) => setSelector(e.target.value)} placeholder='job="checkout"' data-testid="watch-selector" />
+        </label>
+        <label className="field">
+          <span>Variant label</span>
+          <input type="text" value={variantLabel} spellCheck={false} onChange={(e) => setVariantLabel(e.target.value)} data-testid="watch-variant-label" />
+        </label>
+      </div>
       <table className="table">
         <thead>
           <tr>

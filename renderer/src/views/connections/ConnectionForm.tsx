@@ -1,4 +1,7 @@
-/** Add or edit a connection: the kind's fields; tokens only as the NAME of an environment variable. */
+/**
+ * Add or edit a connection: the kind's fields, tokens as the NAME of an environment variable — and, in the
+ * desktop app only, typed into a password field that goes straight to the OS keychain.
+ */
 import { useState } from 'react';
 import { FLAG_STORE_KINDS, METRICS_KINDS, type Connection, type ConnectionKind } from '../../../../shared/domain/connections';
 import type { RampartError } from '../../../../shared/errors';
@@ -8,6 +11,10 @@ import { queryClient } from '../../data/query';
 import { Modal } from '../../components/Modal';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useToasts } from '../../state/toast-store';
+import { useQuery } from '../../data/use-query';
+import { SecretFields } from './SecretFields';
+import { secretMode, secretSlots } from './secret-entry';
+import { useSecretEntry } from './use-secret-entry';
 import { FIELDS, buildConnection, initialValues, isVisible, slugify, type FieldSpec, type FormValues } from './connection-fields';
 
 export function ConnectionForm({
@@ -25,6 +32,9 @@ export function ConnectionForm({
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<RampartError | null>(null);
   const pushToast = useToasts((s) => s.push);
+  const mode = secretMode(useQuery('app:info', {}).data?.door);
+  const secrets = useSecretEntry();
+  const slots = secretSlots(kind, values);
 
   const set = (name: string, v: string | boolean): void => setValues((prev) => ({ ...prev, [name]: v }));
   const changeKind = (k: ConnectionKind): void => {
@@ -37,6 +47,14 @@ export function ConnectionForm({
     try {
       const saved = await api.call('connections:save', { connection: buildConnection(kind, values, existing) });
       queryClient.invalidate((c) => c === 'connections:list' || c === 'flags:list');
+      if (mode === 'keychain') {
+        const sent = await secrets.send(saved.connection.id, slots);
+        for (const s of sent.stored) pushToast('ok', `${s.which === 'token' ? 'Token' : 'Application key'} stored (${s.backend}) for ${saved.connection.name}`);
+        if (sent.stored.length > 0) queryClient.invalidate((c) => c === 'connections:list' || c === 'flags:list');
+        // Refused or failed: the form stays open with the reason (and the plain-text opt-in when that was it).
+        if (sent.error) setError(sent.error);
+        if (!sent.ok) return;
+      }
       pushToast('ok', `Saved connection ${saved.connection.name}`);
       onClose();
     } catch (e) {
@@ -154,6 +172,7 @@ export function ConnectionForm({
           <span className="help small muted">lower-case letters, digits and dashes</span>
         </div>
         {FIELDS[kind].map(field)}
+        <SecretFields mode={mode} slots={slots} entry={secrets} hasStoredSecret={existing?.hasStoredSecret === true} />
         {error && <ErrorNotice error={error} title="Save" />}
         <div className="modal-actions">
           <button type="button" className="button subtle" onClick={onClose}>

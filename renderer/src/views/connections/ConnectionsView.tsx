@@ -118,7 +118,9 @@ export function ConnectionsView(): React.JSX.Element {
                   </td>
                   <td>
                     {usesSecret(c.kind) ? (
-                      <span className={secretAvailable ? 'yes' : 'no'}>{secretAvailable ? 'yes' : `no${c.tokenEnv ? ` (set ${c.tokenEnv})` : ''}`}</span>
+                      <span className={secretAvailable ? 'yes' : 'no'} data-testid="secret-available">
+                        {secretAvailable ? (c.hasStoredSecret ? 'yes · OS keychain' : `yes${c.tokenEnv ? ` · $${c.tokenEnv}` : ''}`) : `no${c.tokenEnv ? ` (set ${c.tokenEnv})` : ''}`}
+                      </span>
                     ) : (
                       <span className="muted">not needed</span>
                     )}

@@ -1,0 +1,6 @@
+// Worker threads do not inherit tsx's module hooks from the main thread: register them, then load the
+// TypeScript worker.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./worker.ts');
