@@ -27,8 +27,9 @@ export const HAIRLINE = 1;
 async function updates(p: OpenBenchPage, mode: Mode, from: number, to: number, runs: number, warmup: number, strokeWidth = 1.5): Promise<UpdateTiming[]> {
   await p.call('setStroke', { strokeWidth });
   const out: UpdateTiming[] = [];
+  let k = 0; // consecutive updates must differ (the page checks that the lines changed)
   await sample(runs, async (i) => {
-    const shift = (Math.abs(i) % 2) * 3333;
+    const shift = (k++ % 2) * 3333;
     const u = await p.call('update', { mode, from: from + shift, to: to + shift, reuse: false });
     if (!u.drawn) throw new Error(`chart bench: the ${mode} update was not drawn`);
     if (i >= 0) out.push(u);

@@ -3,7 +3,7 @@
  *  1. judge() timing on 20 metrics × 2 arms × 10k samples;
  *  2. A/A false-positive rate when looking after every step: repeated fixed-horizon test vs the always-valid one;
  *  3. detection delay for injected p99 (+10/25/50%) and error (+0.5 pp) regressions at 1%, 5% and 25% exposure.
- * Writes bench/out/judge.json and bench/out/judge.md. Runs use both cores (worker threads).
+ * Writes bench/out/judge.json and bench/out/judge.md (not with --quick). Runs use both cores (worker threads).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -148,12 +148,16 @@ async function main(): Promise<void> {
   for (const r of REGRESSIONS) for (const exposure of EXPOSURES) detection.push(summarizeDetection(r.metric, r.label, exposure, results.get(`detect:${r.label}:${exposure}`) ?? [], HORIZON));
   const bias = p99Bias();
   const seconds = (performance.now() - started) / 1000;
-  const outDir = new URL('./out/', import.meta.url);
-  mkdirSync(outDir, { recursive: true });
-  const payload = { generatedBy: 'bench/judge-simulation.ts', quick, model: DEFAULT_MODEL, modelDescription: MODEL_TEXT, aaRuns: AA_RUNS, aaLooks: AA_LOOKS, detectionRuns: DETECT_RUNS, horizon: HORIZON, timing, p99Bias: bias, aa, detection, seconds };
-  writeFileSync(new URL('judge.json', outDir), `${JSON.stringify(payload, null, 2)}\n`);
   const md = markdown(DEFAULT_MODEL, aa, detection, timing, seconds, MODEL_TEXT, bias);
-  writeFileSync(new URL('judge.md', outDir), `${md}\n`);
+  if (quick) {
+    console.log('(--quick: smoke run, bench/out/judge.json and judge.md left as they are)');
+  } else {
+    const outDir = new URL('./out/', import.meta.url);
+    mkdirSync(outDir, { recursive: true });
+    const payload = { generatedBy: 'bench/judge-simulation.ts', model: DEFAULT_MODEL, modelDescription: MODEL_TEXT, aaRuns: AA_RUNS, aaLooks: AA_LOOKS, detectionRuns: DETECT_RUNS, horizon: HORIZON, timing, p99Bias: bias, aa, detection, seconds };
+    writeFileSync(new URL('judge.json', outDir), `${JSON.stringify(payload, null, 2)}\n`);
+    writeFileSync(new URL('judge.md', outDir), `${md}\n`);
+  }
   console.log(md);
 }
 

@@ -15,6 +15,10 @@ export interface PageGlobals {
     body: PageElement & { dataset: Record<string, string | undefined> };
   };
   requestAnimationFrame(callback: (time: number) => void): number;
+  MessageChannel: new () => {
+    port1: { onmessage: (() => void) | null; close(): void };
+    port2: { postMessage(message: unknown): void };
+  };
   devicePixelRatio: number;
   /** Where the page publishes its API for the benchmark driver (playwright's page.evaluate). */
   rampartBench?: unknown;
@@ -33,7 +37,7 @@ export function nextFrame(): Promise<number> {
  */
 export function nextTask(): Promise<number> {
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
+    const channel = new page.MessageChannel();
     channel.port1.onmessage = () => {
       channel.port1.close();
       resolve(performance.now());

@@ -8,6 +8,7 @@ import {
   rankSuspects,
   robustMeanSd,
   sampleRatioMismatch,
+  pooledProportionStats,
   DEFAULT_SUSTAIN,
   type LiveGuardState,
   type SeriesPoint,
@@ -58,11 +59,11 @@ export function createExtras() {
     let streak = 0;
     for (const m of i.metrics) {
       const verdict = i.out.metrics.find((r) => r.name === m.name);
-      const decision = liveGuardUpdate(states.get(m.name) ?? null, {
-        treatment: armStats(m, 'canary'),
-        control: armStats(m, 'baseline'),
-        fixedHorizonFail: verdict?.verdict === 'fail',
-      });
+      // Counts use the pooled variance: per-arm p(1−p) makes a quiet canary with 0 errors look falsely precise.
+      const arms = Array.isArray(m.canary) || Array.isArray(m.baseline)
+        ? { treatment: armStats(m, 'canary'), control: armStats(m, 'baseline') }
+        : pooledProportionStats(m.canary, m.baseline);
+      const decision = liveGuardUpdate(states.get(m.name) ?? null, { ...arms, fixedHorizonFail: verdict?.verdict === 'fail' });
       states.set(m.name, decision.state);
       const s = decision.state.sequential;
       sequential.push({ metric: m.name, ci: s?.ci ?? null, pValue: s && s.looks > 0 ? s.pValue : null, fails: decision.trigger === 'always-valid' });

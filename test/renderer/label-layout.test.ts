@@ -26,3 +26,21 @@ describe('change-marker label layout', () => {
     expect(estimateLabelWidth('rollout 25% → 50%')).toBeGreaterThan(estimateLabelWidth('off → on'));
   });
 });
+
+describe('change-marker label priority', () => {
+  it('gives rows to the highest priority first when there are too few', () => {
+    const boxes = [0, 20, 40].map((x) => ({ x, width: 100 }));
+    // Newest (rightmost) first: the last change keeps its label, the oldest is hidden.
+    expect(layoutLabels(boxes, 2, 1000, 4, [1, 2, 3]).map((o) => o.row)).toEqual([-1, 1, 0]);
+    expect(layoutLabels(boxes, 2, 1000).map((o) => o.row)).toEqual([0, 1, -1]);
+  });
+
+  it('never lets two labels of one row overlap, also when placed out of x order', () => {
+    const boxes = [0, 150, 60, 300, 30].map((x) => ({ x, width: 90 }));
+    const out = layoutLabels(boxes, 3, 1000, 4, [5, 1, 4, 2, 3]);
+    for (let r = 0; r < 3; r++) {
+      const spans = boxes.filter((_, i) => out[i].row === r).map((b) => [b.x, b.x + b.width]).sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < spans.length; k++) expect(spans[k][0]).toBeGreaterThanOrEqual(spans[k - 1][1] + 4);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { JudgeInput } from '../../../shared/domain/verdict';
 import { formatPercent } from '../../../shared/domain/flags';
-import { judge } from '../../../shared/stats/judge';
+import { exitCodeFor, judge } from '../../../shared/stats/judge';
 import { describeIssues, type Registrar } from '../registrar';
 import type { Core } from '../../core/core';
 import { optionalNumber, parseTime, requireString, UsageError, type Options } from './args';
@@ -190,7 +190,7 @@ export const flagCommands: Record<string, Command> = {
           ...out.metrics.map((m) => `- ${m.reason}`),
         ].join('\n'),
       );
-      return out.verdict === 'pass' ? 0 : out.verdict === 'fail' ? 1 : 3;
+      return exitCodeFor(out.verdict);
     },
   },
 };

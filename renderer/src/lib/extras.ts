@@ -4,7 +4,7 @@
  */
 import type { VerdictExtras } from '../../../shared/domain/verdict';
 import { formatPValue, formatSig } from './format';
-import { MINUTE, formatDuration } from './time';
+import { formatDuration as formatJudgeDuration } from '../../../shared/stats/format';
 
 export type Guard = VerdictExtras['guard'];
 export type Onset = NonNullable<VerdictExtras['onset']>;
@@ -100,9 +100,8 @@ export function formatShare(share: number | null): string {
 export function distanceFromOnset(at: number, onsetAt: number): string {
   const d = at - onsetAt;
   if (Math.abs(d) < 1_000) return 'at the onset';
-  // Whole minutes rounded, not floored: a change 1 min 59 s before reads "2 min before", as the core's reason says.
-  const abs = Math.abs(d) >= MINUTE ? Math.round(Math.abs(d) / MINUTE) * MINUTE : Math.abs(d);
-  return `${formatDuration(abs)} ${d < 0 ? 'before' : 'after'} the onset`;
+  // The judge's own duration words, so this column and the core's reason never disagree ("2 min" vs "1 min").
+  return `${formatJudgeDuration(Math.abs(d))} ${d < 0 ? 'before' : 'after'} the onset`;
 }
 
 /** The bake time for the Ramp button, e.g. "p99 10%: ≥ 12 min more" or "p99 10%: detectable now". */

@@ -21,10 +21,20 @@ export function estimateLabelWidth(text: string): number {
 /**
  * Row per label (input order preserved). A label starts at its marker and extends right, unless it would cross
  * `maxX`, in which case it is drawn to the left of the marker (the caller mirrors it using `flipped`).
+ * `priority` (higher first; default: left to right) decides who gets a row when there are too few: the canary
+ * watch gives the newest change its label, the incident view the top suspects.
  */
-export function layoutLabels(boxes: readonly LabelBox[], rows: number, maxX: number, gapPx = 4): { row: number; flipped: boolean }[] {
-  const order = boxes.map((b, i) => i).sort((a, b) => boxes[a].x - boxes[b].x);
-  const rowEnds = new Array<number>(rows).fill(-Infinity);
+export function layoutLabels(
+  boxes: readonly LabelBox[],
+  rows: number,
+  maxX: number,
+  gapPx = 4,
+  priority?: readonly number[],
+): { row: number; flipped: boolean }[] {
+  const order = boxes
+    .map((b, i) => i)
+    .sort((a, b) => (priority ? priority[b] - priority[a] : 0) || boxes[a].x - boxes[b].x);
+  const taken: [number, number][][] = Array.from({ length: rows }, () => []);
   const out = boxes.map(() => ({ row: -1, flipped: false }));
   for (const i of order) {
     const b = boxes[i];
@@ -32,8 +42,8 @@ export function layoutLabels(boxes: readonly LabelBox[], rows: number, maxX: num
     const start = flipped ? b.x - b.width : b.x;
     const end = flipped ? b.x : b.x + b.width;
     for (let r = 0; r < rows; r++) {
-      if (rowEnds[r] + gapPx <= start) {
-        rowEnds[r] = end;
+      if (taken[r].every(([s, e]) => end + gapPx <= s || e + gapPx <= start)) {
+        taken[r].push([start, end]);
         out[i] = { row: r, flipped };
         break;
       }

@@ -68,7 +68,8 @@ export function ChartStack({ watch, row, names }: { watch: Watch; row: FlagRow; 
   );
   const markers: MarkerPlacement[] = useMemo(() => {
     const boxes = changes.map((c) => ({ x: timeToX(c.at, from, to, plotW), width: estimateLabelWidth(c.label) }));
-    const rows = layoutLabels(boxes, MARKER_ROWS, plotW);
+    // Newest first: the change just made (or just seen) always gets its label; older ones yield when crowded.
+    const rows = layoutLabels(boxes, MARKER_ROWS, plotW, 4, changes.map((c) => c.at));
     return changes.map((c, i) => ({ change: c, row: rows[i].row, flipped: rows[i].flipped, width: boxes[i].width }));
   }, [changes, from, to, plotW]);
   const verdict = verdictQ.data;

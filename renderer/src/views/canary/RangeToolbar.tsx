@@ -17,6 +17,7 @@ export function RangeToolbar({ fetching }: { fetching: boolean }): React.JSX.Ele
             className={!zoom && rangeMs === p.ms ? 'seg active' : 'seg'}
             aria-pressed={!zoom && rangeMs === p.ms}
             onClick={() => setRange(p.ms)}
+            data-testid={`range-${p.label}`}
           >
             {p.label}
           </button>

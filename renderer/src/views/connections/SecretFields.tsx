@@ -3,6 +3,7 @@
  * core and never shown again; a plain-text-only keychain is said plainly and needs an explicit opt-in. Browser
  * host: no secret fields at all — only env-var names, and why.
  */
+import { useEffect, useRef } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ENV_ONLY_REASON, type SecretSlot } from './secret-entry';
 import type { SecretEntry } from './use-secret-entry';
@@ -18,6 +19,11 @@ export function SecretFields({
   entry: SecretEntry;
   hasStoredSecret: boolean;
 }): React.JSX.Element | null {
+  const refusalRef = useRef<HTMLDivElement>(null);
+  // The refusal appears at the bottom of a long form: bring it (and its opt-in) into view.
+  useEffect(() => {
+    if (entry.refusal) refusalRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [entry.refusal]);
   if (slots.length === 0) return null;
   if (mode === 'env-only') {
     return (
@@ -49,14 +55,16 @@ export function SecretFields({
         );
       })}
       {entry.refusal && (
-        <ErrorNotice error={entry.refusal} title="Not stored">
-          <label className="field-check plaintext-optin">
-            <input type="checkbox" checked={entry.allowPlaintext} onChange={(e) => entry.setAllowPlaintext(e.target.checked)} data-testid="allow-plaintext" />
-            <span>
-              Store as plain text anyway — anyone who can read this account&apos;s files can read it. Tick, then Save again.
-            </span>
-          </label>
-        </ErrorNotice>
+        <div ref={refusalRef}>
+          <ErrorNotice error={entry.refusal} title="Not stored">
+            <label className="field-check plaintext-optin">
+              <input type="checkbox" checked={entry.allowPlaintext} onChange={(e) => entry.setAllowPlaintext(e.target.checked)} data-testid="allow-plaintext" />
+              <span>
+                Store as plain text anyway — anyone who can read this account&apos;s files can read it. Tick, then Save again.
+              </span>
+            </label>
+          </ErrorNotice>
+        </div>
       )}
     </>
   );

@@ -48,7 +48,8 @@ export function IncidentChart(p: IncidentChartProps): React.JSX.Element {
   const markers: MarkerPlacement[] = useMemo(() => {
     const texts = visibleChanges.map((c) => incidentMarkerText(c, ranks.get(c.id) ?? null, showEnv));
     const boxes = visibleChanges.map((c, i) => ({ x: timeToX(c.at, p.from, p.to, plotW), width: estimateLabelWidth(texts[i]) }));
-    const rows = layoutLabels(boxes, MARKER_ROWS, plotW);
+    // Suspects first, by rank: when labels crowd, the ones that matter keep theirs.
+    const rows = layoutLabels(boxes, MARKER_ROWS, plotW, 4, visibleChanges.map((c) => -(ranks.get(c.id) ?? 1e6)));
     return visibleChanges.map((c, i) => ({
       change: c,
       row: rows[i].row,
