@@ -23,13 +23,15 @@ const label = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${
 /** Hairlines: Skia rasterizes lines ≤ 1 device px without stroking them into polygons (≈ 5× cheaper here). */
 export const HAIRLINE = 1;
 
+/** Consecutive updates must differ (the page checks that the lines changed), across calls too. */
+let updateCount = 0;
+
 /** Updates alternate between two ranges 3.333 s apart: never column-aligned, so M4 recomputes every column. */
 async function updates(p: OpenBenchPage, mode: Mode, from: number, to: number, runs: number, warmup: number, strokeWidth = 1.5): Promise<UpdateTiming[]> {
   await p.call('setStroke', { strokeWidth });
   const out: UpdateTiming[] = [];
-  let k = 0; // consecutive updates must differ (the page checks that the lines changed)
   await sample(runs, async (i) => {
-    const shift = (k++ % 2) * 3333;
+    const shift = (updateCount++ % 2) * 3333;
     const u = await p.call('update', { mode, from: from + shift, to: to + shift, reuse: false });
     if (!u.drawn) throw new Error(`chart bench: the ${mode} update was not drawn`);
     if (i >= 0) out.push(u);

@@ -57,6 +57,8 @@ interface Start {
   domReady: number;
   /** navigation → the first chart drawn */
   firstChart: number;
+  /** the slowest RPC the page made before its first chart, e.g. "series:range 640 ms" */
+  slowestRpc: { channel: string; ms: number };
 }
 
 async function startOnce(args: string[]): Promise<Start> {
@@ -64,6 +66,11 @@ async function startOnce(args: string[]): Promise<Start> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-bench-cold-'));
   let child: ChildProcess | undefined;
   try {
+    const rpcs: { channel: string; ms: number }[] = [];
+    browser.page.on('requestfinished', (req) => {
+      const m = /\/rpc\/([^?]+)/.exec(req.url());
+      if (m) rpcs.push({ channel: decodeURIComponent(m[1]), ms: req.timing().responseEnd });
+    });
     const start = performance.now();
     child = spawn(process.execPath, args.map((a) => a.replace('<data-dir>', dataDir)), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const { launchUrl } = await firstJsonLine(child, 30_000);
@@ -74,7 +81,8 @@ async function startOnce(args: string[]): Promise<Start> {
     const page = (await browser.page.evaluate(
       "(() => { const n = performance.getEntriesByType('navigation')[0]; return { domReady: n ? n.domContentLoadedEventEnd : 0, now: performance.now() }; })()",
     )) as { domReady: number; now: number };
-    return { total, served, domReady: page.domReady, firstChart: page.now };
+    const slowestRpc = rpcs.reduce((a, b) => (b.ms > a.ms ? b : a), { channel: 'none', ms: 0 });
+    return { total, served, domReady: page.domReady, firstChart: page.now, slowestRpc };
   } finally {
     if (child) await stop(child);
     await browser.close();
@@ -88,6 +96,7 @@ export async function benchColdStart(log: (s: string) => void): Promise<Figure[]
   const served: number[] = [];
   const domReady: number[] = [];
   const firstChart: number[] = [];
+  const slowest: string[] = [];
   const floor: number[] = [];
   await startOnce(['-e', FLOOR_SERVER]); // warm the OS file cache for node and chromium (not recorded)
   for (let i = 0; i < RUNS; i++) {
@@ -96,6 +105,7 @@ export async function benchColdStart(log: (s: string) => void): Promise<Figure[]
     served.push(a.served);
     domReady.push(a.domReady);
     firstChart.push(a.firstChart);
+    slowest.push(`${a.slowestRpc.channel} ${a.slowestRpc.ms.toFixed(0)} ms`);
     floor.push((await startOnce(['-e', FLOOR_SERVER])).total);
   }
   log(`cold start: ${median(app).toFixed(0)} ms (host printed its URL after ${median(served).toFixed(0)} ms); floor ${median(floor).toFixed(0)} ms`);
@@ -110,7 +120,7 @@ export async function benchColdStart(log: (s: string) => void): Promise<Figure[]
       note:
         `spawn → [data-app-state="loaded"], Chromium already running. Medians: the host printed its URL after ${median(served).toFixed(0)} ms (node start, ` +
         `module loading, demo installed on first run); in the page, DOMContentLoaded at ${median(domReady).toFixed(0)} ms and the first chart at ` +
-        `${median(firstChart).toFixed(0)} ms after navigation started.`,
+        `${median(firstChart).toFixed(0)} ms after navigation started; slowest request per run: ${slowest.join(', ')}.`,
     }),
   ];
 }

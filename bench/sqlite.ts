@@ -30,7 +30,7 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
   // Batched: the cache's own write (one transaction of INSERT OR REPLACE), into a fresh database each run.
   let kept: { store: ReturnType<typeof openStore>; dir: string } | null = null;
   const batched = await sample(
-    3,
+    5,
     (i) => {
       const db = freshStore();
       const start = performance.now();

@@ -1,3 +1,5 @@
+import type { ZodError } from 'zod';
+
 /**
  * Error codes every door (IPC, browser host, CLI) returns in the `{error: {code, message}}` envelope.
  * Callers branch on the code, never on the message text.
@@ -64,4 +66,12 @@ export function toWireError(e: unknown): WireError {
 
 export function fromWireError(w: WireError): RampartError {
   return new RampartError(w.code, w.message, w.details);
+}
+
+/** Zod issues in one line, `path: message; …`, so an error names the field that was wrong. */
+export function describeIssues(error: ZodError, max = 5): string {
+  return error.issues
+    .slice(0, max)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
 }

@@ -7,7 +7,7 @@ import { createElement as h } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { m4 } from '../../shared/downsample/m4';
-import { alignToColumns, createM4Client, toChartPoints, type M4Client } from '../../renderer/src/workers/m4-client';
+import { alignToColumns, createM4Pool, toChartPoints, type M4Client } from '../../renderer/src/workers/m4-client';
 import { latencySeries, prng } from '../data';
 import { BenchChart, PALETTE, plotWidthOf, type BenchChartProps, type ChartPoint, type ChartSeries } from './chart';
 import type { PathSeries } from './path-lines';
@@ -147,12 +147,12 @@ async function pointsFor(mode: Mode, from: number, to: number, reuse: boolean): 
 
 const api = {
   /** Sets the chart's size and style and draws it empty. Returns the plot width the M4 columns must match. */
-  async init(o: { width: number; height: number; axes: boolean; strokeWidth?: number; yDomain?: [number, number] | null; worker?: boolean }) {
+  async init(o: { width: number; height: number; axes: boolean; strokeWidth?: number; yDomain?: [number, number] | null; worker?: boolean; workers?: number }) {
     const el = page.document.getElementById('chart');
     if (!el) throw new Error('bench page has no #chart');
     root ??= createRoot(el);
     chart = { width: o.width, height: o.height, axes: o.axes, yDomain: o.yDomain ?? null, strokeWidth: o.strokeWidth ?? 1.5 };
-    if (o.worker !== false) client ??= createM4Client();
+    if (o.worker !== false) client ??= createM4Pool(o.workers ?? 1);
     held = [];
     lastPath = '';
     await draw(0, 1, { series: [], paths: [], yDomain: null });

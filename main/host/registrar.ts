@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { requests, type Channel, type ParsedRequestOf, type ResponseOf } from '../../shared/contract/requests';
 import { events, type EventName, type EventPayload } from '../../shared/contract/events';
-import { RampartError, toWireError, type Envelope } from '../../shared/errors';
+import { RampartError, describeIssues, toWireError, type Envelope } from '../../shared/errors';
+
+export { describeIssues };
 
 export type Door = 'electron' | 'http' | 'cli';
 
@@ -12,13 +14,6 @@ export interface CallContext {
 export type Handler<C extends Channel> = (input: ParsedRequestOf<C>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
 export type Handlers = { [C in Channel]: Handler<C> };
 
-/** Summarizes zod issues as `path: message; …` so a bad payload's error names the field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`)
-    .join('; ');
-}
 
 function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(requests, name);

@@ -19,6 +19,13 @@ export interface HttpCall {
   /** Only idempotent calls are retried (reads; PATCH/PUT that set an absolute value may opt in). */
   idempotent: boolean;
   maxAttempts?: number; // default 4 for idempotent calls, always 1 otherwise
+  /**
+   * For a NON-idempotent call: how many times a 429 may be resent. Only for vendors whose throttle answers before
+   * doing anything (LaunchDarkly, Flagsmith), and never before the reset time the vendor gave; without one, no resend.
+   */
+  rateLimitResends?: number;
+  /** A secret that must never appear in an error's message or details, whatever the server echoed back. */
+  redact?: string;
   /** Extra status → code mapping for vendor specifics (e.g. LaunchDarkly 405 → approval_required). */
   statusCodes?: Partial<Record<number, ErrorCode>>;
   /** How long until the vendor's rate-limit window resets, read from its own headers, in ms from now. */
@@ -123,8 +130,27 @@ export function serverMessage(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Replaces every occurrence of the secret in the message and details of an error. */
+export function redactError(e: RampartError, secret: string | undefined): RampartError {
+  if (!secret || secret.length < 4) return e;
+  const inMessage = e.message.includes(secret);
+  const inDetails = e.details !== undefined && JSON.stringify(e.details).includes(secret);
+  if (!inMessage && !inDetails) return e;
+  const details = inDetails ? { status: (e.details as { status?: number }).status } : e.details;
+  return new RampartError(e.code, e.message.split(secret).join('[redacted]'), details);
+}
+
 export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = defaultHttpDeps): Promise<HttpResult<T>> {
-  const attempts = call.idempotent ? Math.max(1, call.maxAttempts ?? 4) : 1;
+  try {
+    return await send<T>(call, deps);
+  } catch (e) {
+    throw e instanceof RampartError ? redactError(e, call.redact) : e;
+  }
+}
+
+async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
+  const resends = call.idempotent ? 0 : Math.max(0, call.rateLimitResends ?? 0);
+  const attempts = call.idempotent ? Math.max(1, call.maxAttempts ?? 4) : 1 + resends;
   const target = safeTarget(call.method, call.url);
   // Header names are case-insensitive: normalize so a caller's `Content-Type` is not merged with our default.
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -151,12 +177,17 @@ export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = def
         status: res.status,
         body: parsed,
       });
-      if (!RETRYABLE_STATUS.has(res.status)) throw lastError;
-      const now = deps.now();
-      waitMs = call.rateLimitResetMs?.(res.headers, now) ?? retryAfterMs(res.headers, now);
+      if (RETRYABLE_STATUS.has(res.status)) {
+        const now = deps.now();
+        waitMs = call.rateLimitResetMs?.(res.headers, now) ?? retryAfterMs(res.headers, now);
+      }
+      throw lastError; // the catch below decides whether this answer may be sent again
     } catch (e) {
       if (e instanceof RampartError) {
-        if (e !== lastError || !RETRYABLE_STATUS.has((e.details as { status?: number })?.status ?? 0)) throw e;
+        const status = (e.details as { status?: number })?.status ?? 0;
+        // Idempotent: retry 429/502/503/504. Otherwise only a 429 with a known reset time: nothing was applied.
+        const resendable = call.idempotent ? RETRYABLE_STATUS.has(status) : status === 429 && waitMs !== undefined;
+        if (e !== lastError || !resendable) throw e;
       } else if (call.signal?.aborted) {
         throw new RampartError('timeout', `${call.vendor}: cancelled (${target})`);
       } else {
@@ -165,11 +196,12 @@ export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = def
         lastError = timedOut
           ? new RampartError('timeout', `${call.vendor}: timed out after ${call.timeoutMs} ms (${target})`)
           : new RampartError('unreachable', `${call.vendor}: unreachable (${target}): ${cause}`);
+        if (!call.idempotent) throw lastError; // it may have landed: the caller's read-back settles it
       }
     }
     if (attempt === attempts) break;
     if (waitMs !== undefined && waitMs > MAX_RESET_WAIT_MS) break; // reset too far away: report, do not hammer
-    const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1)) * deps.random();
+    const backoff = call.idempotent ? Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1)) * deps.random() : 0;
     await deps.sleep(Math.max(waitMs ?? 0, backoff));
   }
   throw lastError ?? new RampartError('internal', `${call.vendor}: request failed (${target})`);

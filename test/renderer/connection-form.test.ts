@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Connection, FLAG_STORE_KINDS, METRICS_KINDS, type ConnectionKind } from '../../shared/domain/connections';
-import { FIELDS, buildConnection, initialValues, isVisible, slugify, usesSecret } from '../../renderer/src/views/connections/connection-fields';
+import { FIELDS, buildConnection, initialValues, isVisible, needsSecret, slugify, usesSecret } from '../../renderer/src/views/connections/connection-fields';
 
 const filled: Record<ConnectionKind, Record<string, string | boolean>> = {
   flagd: { file: '/tmp/flags.json' },
@@ -42,5 +42,15 @@ describe('connection form', () => {
 
   it('proposes an id the schema accepts from a display name', () => {
     expect(slugify('Prod Unleash (EU) #2')).toBe('prod-unleash-eu-2');
+  });
+});
+
+describe('secret column', () => {
+  it('says a Prometheus without auth needs no secret, and one with auth does', () => {
+    const prom = { kind: 'prometheus', id: 'p', name: 'P', url: 'http://h:9090', auth: 'none' } as const;
+    expect(needsSecret(prom)).toBe(false);
+    expect(needsSecret({ ...prom, auth: 'bearer' })).toBe(true);
+    expect(needsSecret({ kind: 'unleash', id: 'u', name: 'U', url: 'http://h', project: 'default', rollbackMode: 'off' })).toBe(true);
+    expect(needsSecret({ kind: 'flagd', id: 'f', name: 'F', file: '/f', environment: 'production' })).toBe(false);
   });
 });

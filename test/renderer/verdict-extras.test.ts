@@ -58,7 +58,7 @@ describe('verdict extras in words', () => {
     expect(sequentialFor(extras, 'p50')).toBeNull();
     expect(sequentialFor(undefined, 'p99')).toBeNull();
     expect(distanceFromOnset(1_000_000 - 78_000, 1_000_000)).toBe('2 min before the onset'); // the judge rounds up, as in its reasons
-    expect(distanceFromOnset(1_000_000 + 3 * 3_600_000, 1_000_000)).toBe('180 min after the onset'.replace('180 min', '3 h'));
+    expect(distanceFromOnset(1_000_000 + 3 * 3_600_000, 1_000_000)).toBe('3 h after the onset');
     expect(distanceFromOnset(1_000_300, 1_000_000)).toBe('at the onset');
   });
 });

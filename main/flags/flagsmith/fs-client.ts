@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { RampartError, isRampartError } from '../../../shared/errors';
-import { defaultHttpDeps, httpJson, retryAfterMs, safeTarget, type HttpDeps } from '../../net/http-client';
+import { RampartError, describeIssues, isRampartError } from '../../../shared/errors';
+import { defaultHttpDeps, httpJson, safeTarget, type HttpDeps } from '../../net/http-client';
 
 /**
  * The one door to Flagsmith's Admin API v1: `Authorization: Api-Key <key>`, every response parsed with zod, DRF
@@ -13,7 +13,6 @@ export const VENDOR = 'Flagsmith';
 const PAGE_SIZE = 999; // Flagsmith's CustomPagination maximum; smaller server limits are followed page by page
 const MAX_PAGES = 500;
 const MAX_WRITE_RATE_LIMIT_WAITS = 2;
-const MAX_RESET_WAIT_MS = 30_000;
 
 export interface FsTimeouts {
   readMs: number;
@@ -27,12 +26,6 @@ export interface FsClientOptions {
   timeouts?: Partial<FsTimeouts>;
 }
 
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
-}
 
 export function createFsClient(o: FsClientOptions) {
   const http = o.http ?? defaultHttpDeps;
@@ -40,30 +33,20 @@ export function createFsClient(o: FsClientOptions) {
   const root = o.baseUrl.replace(/\/+$/, '');
   const headers = { Authorization: `Api-Key ${o.token}` };
 
-  function scrub(e: unknown): unknown {
-    if (!isRampartError(e) || o.token.length < 4) return e;
-    const leaks = (s: string) => s.includes(o.token);
-    const details = e.details === undefined || !leaks(JSON.stringify(e.details)) ? e.details : { status: (e.details as { status?: number }).status };
-    return leaks(e.message) || details !== e.details ? new RampartError(e.code, e.message.split(o.token).join('[redacted]'), details) : e;
-  }
 
   const urlOf = (path: string) => `${root}${path}`;
 
   function parse<T>(schema: z.ZodType<T>, body: unknown, method: string, url: string): T {
     const r = schema.safeParse(body);
     if (r.success) return r.data;
-    const what = body === undefined ? 'an empty body' : typeof body === 'string' ? 'a body that is not JSON' : `unexpected JSON (${describeIssues(r.error)})`;
+    const what = body === undefined ? 'an empty body' : typeof body === 'string' ? 'a body that is not JSON' : `unexpected JSON (${describeIssues(r.error, 3)})`;
     throw new RampartError('vendor_error', `${VENDOR}: malformed response from ${safeTarget(method, url)}: ${what}`);
   }
 
   async function get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
     const url = urlOf(path);
-    try {
-      const res = await httpJson({ vendor: VENDOR, method: 'GET', url, headers, timeoutMs: timeouts.readMs, idempotent: true }, http);
-      return parse(schema, res.body, 'GET', url);
-    } catch (e) {
-      throw scrub(e);
-    }
+    const res = await httpJson({ vendor: VENDOR, method: 'GET', url, headers, timeoutMs: timeouts.readMs, idempotent: true, redact: o.token }, http);
+    return parse(schema, res.body, 'GET', url);
   }
 
   /** Every item of a paginated list, page by page until `next` is null or `enough` says stop. */
@@ -78,33 +61,14 @@ export function createFsClient(o: FsClientOptions) {
     return out;
   }
 
-  /** A write sent once; a 429 (not applied) is sent again after Retry-After, at most twice. */
+  /** A write sent once; a 429 (Flagsmith's throttle answers before applying) is resent only after Retry-After. */
   async function write<T>(method: 'POST' | 'PATCH', path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
     const url = urlOf(path);
-    for (let attempt = 0; ; attempt++) {
-      let seen: Headers | undefined;
-      const deps: HttpDeps = {
-        ...http,
-        fetch: async (input, init) => {
-          const res = await http.fetch(input, init);
-          seen = res.headers;
-          return res;
-        },
-      };
-      try {
-        const res = await httpJson({ vendor: VENDOR, method, url, headers, body, timeoutMs: timeouts.writeMs, idempotent: false }, deps);
-        return parse(schema, res.body, method, url);
-      } catch (e) {
-        if (isRampartError(e) && e.code === 'rate_limited' && seen && attempt < MAX_WRITE_RATE_LIMIT_WAITS) {
-          const wait = retryAfterMs(seen, http.now());
-          if (wait !== undefined && wait <= MAX_RESET_WAIT_MS) {
-            await http.sleep(wait);
-            continue;
-          }
-        }
-        throw scrub(e);
-      }
-    }
+    const res = await httpJson(
+      { vendor: VENDOR, method, url, headers, body, timeoutMs: timeouts.writeMs, idempotent: false, rateLimitResends: MAX_WRITE_RATE_LIMIT_WAITS, redact: o.token },
+      http,
+    );
+    return parse(schema, res.body, method, url);
   }
 
   return { get, all, write, timeouts };

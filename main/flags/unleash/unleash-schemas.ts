@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RampartError } from '../../../shared/errors';
+import { RampartError, describeIssues } from '../../../shared/errors';
 
 /**
  * The parts of Unleash 6.x admin API responses Rampart uses (shapes from `src/lib/openapi/spec/*.ts` at v6.10.1,
@@ -92,14 +92,6 @@ export const UnleashEventSearch = z.looseObject({ events: z.array(UnleashEvent),
 /** GET /api/admin/events/:featureName and GET /api/admin/events?project= → {version, events, totalEvents} */
 export const UnleashEventList = z.looseObject({ events: z.array(UnleashEvent) });
 
-/** First issue of a failed parse as `path: message (+N more)`: short enough for a message, precise enough to act on. */
-export function describeIssues(error: z.ZodError): string {
-  const [first] = error.issues;
-  if (!first) return 'invalid';
-  const path = first.path.length ? first.path.map(String).join('.') : '(root)';
-  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
-  return `${path}: ${first.message}${more}`;
-}
 
 /** Parses a vendor body, or throws vendor_error naming the endpoint and the first problem. */
 export function parseUnleash<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
@@ -107,3 +99,5 @@ export function parseUnleash<T extends z.ZodType>(schema: T, body: unknown, what
   if (result.success) return result.data;
   throw new RampartError('vendor_error', `Unleash: unexpected response from ${what}: ${describeIssues(result.error)}`);
 }
+
+export { describeIssues };

@@ -160,3 +160,41 @@ export function alignToColumns(from: number, to: number, width: number): { from:
   const snapped = Math.ceil(from / colMs) * colMs;
   return { from: snapped, to: snapped + (to - from) };
 }
+
+/**
+ * Several M4 workers behind one client: each series lives in one worker (assigned round-robin when first
+ * loaded), so a view of 12 series runs on several cores while the UI thread waits idle.
+ */
+export function createM4Pool(size = defaultPoolSize(), spawn: () => WorkerLike = spawnM4Worker): M4Client {
+  const clients = Array.from({ length: Math.max(1, Math.floor(size)) }, () => createM4Client(spawn));
+  const owner = new Map<string, M4Client>();
+  let next = 0;
+  const of = (seriesId: string): M4Client => {
+    let c = owner.get(seriesId);
+    if (!c) {
+      c = clients[next++ % clients.length];
+      owner.set(seriesId, c);
+    }
+    return c;
+  };
+  return {
+    load: (id, t, v, opts) => of(id).load(id, t, v, opts),
+    downsample: (id, t, v, from, to, width, opts) => of(id).downsample(id, t, v, from, to, width, opts),
+    view: (id, from, to, width, opts) => of(id).view(id, from, to, width, opts),
+    append: (id, t, v) => of(id).append(id, t, v),
+    async drop(id) {
+      const c = owner.get(id);
+      owner.delete(id);
+      await c?.drop(id);
+    },
+    terminate() {
+      for (const c of clients) c.terminate();
+    },
+  };
+}
+
+/** As many workers as cores, up to 4 (the UI thread mostly waits while they work). */
+export function defaultPoolSize(): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+  return Math.min(4, Math.max(1, cores));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignToColumns, createM4Client, toChartPoints, type WorkerLike } from '../../../renderer/src/workers/m4-client';
+import { alignToColumns, createM4Client, createM4Pool, toChartPoints, type WorkerLike } from '../../../renderer/src/workers/m4-client';
 import { createM4Handler, type M4Request } from '../../../renderer/src/workers/m4-protocol';
 import type { M4Reply } from '../../../renderer/src/workers/m4-protocol';
 import { isRampartError } from '../../../shared/errors';
@@ -69,6 +69,24 @@ describe('M4 client', () => {
     await expect(client.downsample('nope', null, null, 0, 1, 10)).rejects.toThrow(/has no data yet/);
     client.terminate();
     await expect(client.view('x', 0, 1, 10)).rejects.toThrow(/terminated/);
+  });
+
+  it('spreads series over a pool of workers, each series staying in its worker', async () => {
+    const workers: ReturnType<typeof inProcessWorker>[] = [];
+    const pool = createM4Pool(2, () => {
+      const w = inProcessWorker();
+      workers.push(w);
+      return w;
+    });
+    for (const id of ['a', 'b', 'c']) {
+      const { t, v } = series(5_000);
+      await pool.load(id, t, v);
+    }
+    const views = await Promise.all(['a', 'b', 'c'].map((id) => pool.view(id, 0, 4_999_000, 100)));
+    expect(views.every((view) => view.t.length > 100 && view.t.length <= 400)).toBe(true);
+    expect(workers.map((w) => w.received.filter((r) => r.op === 'load').map((r) => r.seriesId))).toEqual([['a', 'c'], ['b']]);
+    await pool.drop('b');
+    await expect(pool.view('b', 0, 1, 10)).rejects.toThrow(/no series 'b'/);
   });
 
   it('snaps a live range to its own column grid', () => {

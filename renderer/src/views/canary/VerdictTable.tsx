@@ -8,7 +8,7 @@ import { sequentialFor } from '../../lib/extras';
 import { formatInterval, formatMaybe, formatPValue, formatRatio } from '../../lib/format';
 
 const DIRECTION_TEXT: Record<MetricVerdict['direction'], string> = { higher: '▲ higher', lower: '▼ lower', same: '= same' };
-const COLUMNS = 10;
+const COLUMNS = 9;
 
 function AlwaysValid({ metric, extras }: { metric: string; extras: VerdictExtras | undefined }): React.JSX.Element {
   const s = sequentialFor(extras, metric);
@@ -41,14 +41,15 @@ export function VerdictTable({ metrics, extras, confidence }: { metrics: MetricV
             <th className="num">p-value</th>
             <th className="num">estimate</th>
             <th className="num" title={`Fixed-horizon interval at confidence ${confidence}: valid for one look`}>
-              CI (fixed horizon)
+              fixed-horizon CI
             </th>
             <th className="num" title="Always-valid (mixture SPRT) 95% confidence sequence: valid at every look, however often you peek">
               always-valid CI
             </th>
             <th className="num">ratio</th>
-            <th className="num">n base</th>
-            <th className="num">n canary</th>
+            <th className="num" title="samples: baseline / canary">
+              n base / canary
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -75,8 +76,9 @@ export function VerdictTable({ metrics, extras, confidence }: { metrics: MetricV
                   <AlwaysValid metric={m.name} extras={extras} />
                 </td>
                 <td className="num">{formatRatio(m.ratio)}</td>
-                <td className="num">{m.baselineN}</td>
-                <td className="num">{m.canaryN}</td>
+                <td className="num nowrap">
+                  {m.baselineN} / {m.canaryN}
+                </td>
               </tr>
               <tr className="reason-row">
                 <td colSpan={COLUMNS} className="small reason">

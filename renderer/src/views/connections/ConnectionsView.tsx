@@ -12,7 +12,7 @@ import { Modal } from '../../components/Modal';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useToasts } from '../../state/toast-store';
 import { ConnectionForm } from './ConnectionForm';
-import { usesSecret } from './connection-fields';
+import { needsSecret } from './connection-fields';
 
 type TestOutcome = { ok: true; result: ResponseOf<'connections:test'> } | { ok: false; error: RampartError };
 
@@ -117,7 +117,7 @@ export function ConnectionsView(): React.JSX.Element {
                     )}
                   </td>
                   <td>
-                    {usesSecret(c.kind) ? (
+                    {needsSecret(c) ? (
                       <span className={secretAvailable ? 'yes' : 'no'} data-testid="secret-available">
                         {secretAvailable ? (c.hasStoredSecret ? 'yes · OS keychain' : `yes${c.tokenEnv ? ` · $${c.tokenEnv}` : ''}`) : `no${c.tokenEnv ? ` (set ${c.tokenEnv})` : ''}`}
                       </span>

@@ -93,6 +93,12 @@ export function buildConnection(kind: ConnectionKind, values: FormValues, existi
   return out as Connection;
 }
 
+/** Whether this connection needs a secret as configured (Prometheus without auth does not). */
+export function needsSecret(c: Connection): boolean {
+  if (c.kind === 'prometheus') return c.auth !== 'none';
+  return usesSecret(c.kind);
+}
+
 /** Whether a kind uses a secret at all (flagd files and the simulator do not). */
 export function usesSecret(kind: ConnectionKind): boolean {
   return FIELDS[kind].some((f) => f.type === 'envvar');
