@@ -24,9 +24,13 @@ export const GAP_CAUSES: Record<string, string> = {
   'live.12x600k':
     'Cause: the live tick redraws 12 week-long series (≈ 60,000 points of path); the incremental M4 itself scans only the new columns (see notes).',
   'cold-start':
-    'Cause: module loading in the browser host — `@datadog/datadog-api-client` is imported eagerly (main/metrics/datadog/*) and takes ≈ 1 s of ' +
-    'CPU (2–3 s wall on this loaded 2-core machine) to load although the demo never uses it; then the renderer bundle and the demo’s first ' +
-    'series. Fix (core/metrics): load the Datadog adapter lazily (`await import()` when a Datadog connection is first used).',
+    'Cause, in two halves (see the notes for this run’s split). (1) The host takes 1.4–1.9 s to print its URL, mostly module loading: ' +
+    '`@datadog/datadog-api-client` is imported eagerly (main/metrics/datadog/*) and costs ≈ 1 s of CPU — 2–3 s wall on this loaded 2-core ' +
+    'machine — although the demo never uses it. Fix (metrics/core): load the Datadog adapter lazily (`await import()` on first use). ' +
+    '(2) In the page, 1.5–1.8 s from navigation to the first chart: a chain of RPCs of which verdict:get is the slowest (0.4–0.8 s — the core ' +
+    'runs the judge on its main thread, which also holds up the other requests; the judge-worker rows show a worker thread costs < 1 ms of ' +
+    'main-thread time), then the first render of the demo’s series through recharts <Line> (≈ 10 µs per point, see the chart rows). ' +
+    'Fixes: judge in a worker thread in the core; the path layer for the lines (renderer).',
   'sqlite.ingest':
     'Cause: the series cache writes one row per sample into a WITHOUT ROWID table keyed by (24-char query key, labels JSON, t) with ' +
     'INSERT OR REPLACE, under synchronous=FULL.',

@@ -5,6 +5,11 @@ import type { MetricsProvider, Series } from '../metrics/metrics-provider';
 import { seriesQueryKey, type SeriesCache } from '../store/series-cache';
 import type { EventBus } from '../host/registrar';
 
+/** 5 s after the first failure, doubling, at most 2 minutes between tries. */
+export function backoffMs(consecutiveErrors: number): number {
+  return consecutiveErrors <= 0 ? 0 : Math.min(120_000, 5_000 * 2 ** (consecutiveErrors - 1));
+}
+
 const NICE_STEPS_S = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
 
 /** The smallest "nice" step giving at most `maxPoints` points over the range — nice so the cache is reused. */
@@ -35,11 +40,15 @@ export interface SeriesDeps {
  */
 export function createSeriesService(deps: SeriesDeps) {
   const consecutiveErrors = new Map<string, number>();
+  /** While a provider fails, live refreshes answer from the cache and try it again only after a growing pause. */
+  const backoff = new Map<string, { until: number; error: string }>();
 
   function noteHealth(connectionId: string, error: string | null): void {
     const n = error ? (consecutiveErrors.get(connectionId) ?? 0) + 1 : 0;
     const before = consecutiveErrors.get(connectionId) ?? 0;
     consecutiveErrors.set(connectionId, n);
+    if (error) backoff.set(connectionId, { until: deps.now() + backoffMs(n), error });
+    else backoff.delete(connectionId);
     if (n !== before) deps.bus.emit('provider:health', { connectionId, consecutiveErrors: n, lastError: error });
   }
 
@@ -49,7 +58,11 @@ export function createSeriesService(deps: SeriesDeps) {
     const alignedFrom = Math.floor(from / stepMs) * stepMs;
     const alignedTo = Math.ceil(to / stepMs) * stepMs;
     let error: string | null = null;
-    for (const [gFrom, gTo] of deps.cache.missing(key, alignedFrom, alignedTo)) {
+    const paused = backoff.get(watch.metricsConnectionId);
+    if (paused && deps.now() < paused.until) {
+      error = `${paused.error} (next try in ${Math.ceil((paused.until - deps.now()) / 1000)} s)`;
+    }
+    for (const [gFrom, gTo] of error ? [] : deps.cache.missing(key, alignedFrom, alignedTo)) {
       try {
         const got = await deps.provider(watch.metricsConnectionId).range(query, gFrom, gTo, stepMs);
         // The newest steps may still be filling in at the provider: do not mark them as covered.
@@ -65,6 +78,10 @@ export function createSeriesService(deps: SeriesDeps) {
     return { series: deps.cache.read(key, alignedFrom, alignedTo), staleSince, error };
   }
 
+  /**
+   * Refetches that come after a failure, until the next try is due, do not reach the provider (nor reset its error
+   * count): the view keeps the cached range, marked stale, and the provider is not hammered while it is down.
+   */
   async function range(watch: Watch, q: { from: number; to: number; width: number; metrics?: string[] }) {
     const stepMs = chooseStep(q.from, q.to, q.width);
     const specs = watch.metrics.filter((m) => !q.metrics || q.metrics.includes(m.name));
@@ -94,7 +111,8 @@ export function createSeriesService(deps: SeriesDeps) {
         }
       }),
     );
-    noteHealth(watch.metricsConnectionId, anyError);
+    const wasPaused = (backoff.get(watch.metricsConnectionId)?.until ?? 0) > deps.now();
+    if (!wasPaused || anyError === null) noteHealth(watch.metricsConnectionId, anyError);
     out.sort((a, b) => a.metric.localeCompare(b.metric) || (a.variant ?? '').localeCompare(b.variant ?? ''));
     const now = deps.now();
     return {

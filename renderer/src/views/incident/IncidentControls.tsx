@@ -52,7 +52,7 @@ export function IncidentControls({
         })}
       </div>
       <span className="zoom-info small num-text" data-testid="incident-window">
-        {formatDateTime(from)} → {formatDateTime(to).slice(11)}
+        {formatDateTime(from)} → {formatDateTime(to).slice(0, 10) === formatDateTime(from).slice(0, 10) ? formatDateTime(to).slice(11) : formatDateTime(to)}
       </span>
       {st.zoom ? (
         <button type="button" className="button subtle" onClick={() => st.setZoom(null)} data-testid="incident-reset-zoom">
