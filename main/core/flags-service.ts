@@ -8,6 +8,34 @@ import type { EventBus } from '../host/registrar';
 import type { ConnectionRegistry } from './connections';
 
 const DAY = 86_400_000;
+/** How far apart Rampart's record of its own write and the vendor's event for it may be. */
+const ECHO_WINDOW_MS = 60_000;
+
+/**
+ * A store with history reports Rampart's own writes back as vendor events. The Rampart change carries the comment
+ * and the read-back, so it stays and the echo goes: same connection, flag and environment, the same resulting
+ * before and after state for every field the vendor event names, within a minute. (A ramp of a disabled flag echoes twice: the
+ * rollout and the switch-on; both go.)
+ */
+export function withoutEchoes(changes: FlagChange[]): FlagChange[] {
+  const own = changes.filter((c) => c.source === 'rampart');
+  if (own.length === 0) return changes;
+  // Every field the vendor event names must match Rampart's record, before and after, and it must name one.
+  const fits = (mine: FlagChange['to'], theirs: FlagChange['to']) =>
+    !!mine &&
+    !!theirs &&
+    (theirs.exposure !== undefined || theirs.enabled !== undefined) &&
+    (theirs.exposure === undefined || (mine.exposure ?? 0) === (theirs.exposure ?? 0)) &&
+    (theirs.enabled === undefined || mine.enabled === theirs.enabled);
+  const echoes = (o: FlagChange, c: FlagChange) =>
+    o.connectionId === c.connectionId &&
+    o.flagKey === c.flagKey &&
+    o.env === c.env &&
+    Math.abs(o.at - c.at) <= ECHO_WINDOW_MS &&
+    fits(o.to, c.to) &&
+    fits(o.from, c.from);
+  return changes.filter((c) => c.source === 'rampart' || !own.some((o) => echoes(o, c)));
+}
 
 /**
  * Reads flags from every connection into one list and one timeline. Vendor history is merged into SQLite (ids are
@@ -117,14 +145,16 @@ export function createFlagsService(deps: {
       }),
     );
     changes.add(fresh);
-    return changes.list(q);
+    // Echoes are kept in the store (the vendor's record stays intact) and hidden from the timeline.
+    const margin = { ...q, from: q.from - ECHO_WINDOW_MS, to: q.to + ECHO_WINDOW_MS };
+    return withoutEchoes(changes.list(margin)).filter((c) => c.at >= q.from && c.at <= q.to);
   }
 
   /** Polls stores that cannot push, so a change made in the vendor's UI shows up as a marker within a poll. */
   async function pollRecent(windowMs = DAY): Promise<FlagChange[]> {
     const before = new Set(changes.list({ from: now() - windowMs, to: now() }).map((c) => c.id));
     const all = await history({ from: now() - windowMs, to: now() });
-    const added = all.filter((c) => !before.has(c.id));
+    const added = all.filter((c) => !before.has(c.id)); // echoes of Rampart's own writes are already filtered out
     if (added.length > 0) bus.emit('flags:changed', { changes: added });
     return added;
   }

@@ -40,7 +40,7 @@ export function createHandlers(core: Core): Handlers {
         throw new RampartError('bad_request', 'This door keeps no secrets: name an environment variable in the connection (tokenEnv / appKeyEnv) instead');
       }
       core.secretStore.set(id, which, secret, allowPlaintext);
-      connections.save(connections.get(id)); // rebuild adapters with the new secret
+      connections.save({ ...connections.get(id), hasStoredSecret: true }); // and rebuild adapters with the new secret
       return { stored: true, backend: core.secretStore.backend() };
     },
     'connections:test': async ({ id }) => {

@@ -31,7 +31,7 @@ export function createIncidentAnalysis(deps: {
     const suspects = found
       ? rankSuspects(found, changes, points, { stepMs, windowMs: Math.max(3_600_000, (q.to - q.from) / 4) })
           .slice(0, 10)
-          .map((x) => ({ changeId: x.change.id, label: `${x.change.flagKey} ${x.change.label}`, at: x.change.at, score: x.score, reason: x.reason }))
+          .map((x) => ({ changeId: x.change.id, label: `${x.change.flagKey} ${x.change.label}`, at: x.change.at, score: x.score, reason: x.reason, offsetMs: x.offsetMs, relativeShift: x.relativeShift }))
       : [];
     const shift = found ? found.meanAfter / found.meanBefore - 1 : null;
     const d = s ? m4(s.t, s.v, q.from, q.to, 1000) : { t: new Float64Array(0), v: new Float64Array(0) };

@@ -78,14 +78,15 @@ export function createExtras() {
     let suspects: VerdictExtras['suspects'] = [];
     if (i.onsetSeries) {
       const ref = robustMeanSd(i.onsetSeries.points.filter((p) => p[0] < i.onsetSeries!.referenceTo && p[1] !== null).map((p) => p[1] as number));
-      const found = detectOnsetCusum(i.onsetSeries.points, { reference: ref });
+      // Watch for a shift only after the baseline: the baseline itself defines "in control".
+      const found = detectOnsetCusum(i.onsetSeries.points.filter((p) => p[0] >= i.onsetSeries!.referenceTo), { reference: ref });
       if (found) {
         const after = i.onsetSeries.points.filter((p) => p[0] >= found.at && p[1] !== null).map((p) => p[1] as number);
         const shift = after.length > 0 && ref.mean > 0 ? after.reduce((a, b) => a + b, 0) / after.length / ref.mean - 1 : null;
         onset = { at: found.at, metric: i.onsetSeries.metric, method: `two-sided CUSUM (k = 0.5, h = 5σ) from ${found.direction === 'higher' ? 'a rise' : 'a drop'}`, shift };
         suspects = rankSuspects(found, i.changes, i.onsetSeries.points, { stepMs: i.stepMs, windowMs: 2 * 3_600_000 })
           .slice(0, 5)
-          .map((s) => ({ changeId: s.change.id, label: `${s.change.flagKey} ${s.change.label}`, at: s.change.at, score: s.score, reason: s.reason }));
+          .map((s) => ({ changeId: s.change.id, label: `${s.change.flagKey} ${s.change.label}`, at: s.change.at, score: s.score, reason: s.reason, offsetMs: s.offsetMs, relativeShift: s.relativeShift }));
       }
     }
 

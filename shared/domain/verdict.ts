@@ -94,7 +94,19 @@ export const VerdictExtras = z.object({
   /** Where the critical latency metric shifted (CUSUM online; binary segmentation offline), if it did. */
   onset: z.object({ at: z.number(), metric: z.string(), method: z.string(), shift: z.number().nullable() }).nullable(),
   /** Flag changes near the onset, most suspicious first. */
-  suspects: z.array(z.object({ changeId: z.string(), label: z.string(), at: z.number(), score: z.number(), reason: z.string() })),
+  suspects: z.array(
+    z.object({
+      changeId: z.string(),
+      label: z.string(),
+      at: z.number(),
+      score: z.number(),
+      reason: z.string(),
+      /** change time − onset (negative: before the onset) */
+      offsetMs: z.number().optional(),
+      /** mean after / mean before − 1 of the metric around the change */
+      relativeShift: z.number().nullable().optional(),
+    }),
+  ),
   /** How long the current step must still run to detect a 10 % regression (α 0.05, power 0.8). */
   bakeTime: z.object({ text: z.string(), minutesMore: z.number().nullable() }).nullable(),
   /** Sample ratio mismatch of exposure counts per variant against the configured split. */

@@ -77,6 +77,11 @@ describe('the core on the demo workspace', () => {
     expect(x.guard.consecutiveFixedFails).toBe(2);
     expect(x.bakeTime?.text).toMatch(/^p99 10%: /);
     expect(x.srm?.status).toMatch(/ok|warn|alert/);
+    // The p99 shift is found after the baseline, near the 5% → 25% ramp, which leads the suspects.
+    const ramp = (await call('flags:history', { connectionId: 'demo-flags', flagKey: 'checkout-v2', from: Date.now() - 24 * HOUR, to: Date.now() })).at(-1)!;
+    expect(ramp.label).toBe('rollout 5% → 25%');
+    expect(Math.abs(x.onset!.at - ramp.at)).toBeLessThan(30 * 60_000);
+    expect(x.suspects[0]).toMatchObject({ label: 'checkout-v2 rollout 5% → 25%' });
     expect(Object.keys(x.srm!.observed).sort()).toEqual(['off', 'on']);
   });
 

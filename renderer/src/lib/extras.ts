@@ -9,7 +9,6 @@ import { formatDuration as formatJudgeDuration } from '../../../shared/stats/for
 export type Guard = VerdictExtras['guard'];
 export type Onset = NonNullable<VerdictExtras['onset']>;
 export type Srm = NonNullable<VerdictExtras['srm']>;
-export type SuspectRow = VerdictExtras['suspects'][number];
 export type Sequential = VerdictExtras['sequential'][number];
 
 /** A relative shift as a signed percentage: 0.18 → "+18%", -0.032 → "−3.2%". */
