@@ -6,10 +6,12 @@ import type { ServiceModel } from './services';
  * (`@openfeature/flagd-core`, the same bucketing an in-process flagd provider does), so ramping the demo flag
  * really moves a fixed set of users onto the new path, and ramps are monotonic the way flagd's are.
  *
- * One evaluation of the whole pool per distinct (enabled, exposure) state, cached: ~10 ms for 10,000 users.
+ * One evaluation of the whole pool per distinct (enabled, exposure) state, cached: ~60 ms for 100,000 users. The pool
+ * is that large because a small one hashes visibly off the configured split (10,000 users at 25 % gave 25.5 %), and
+ * the sample-ratio check on the demo would then rightly alarm.
  */
 
-export const USER_POOL_SIZE = 10_000;
+export const USER_POOL_SIZE = 100_000;
 
 export function userKey(i: number): string {
   return `user-${String(i).padStart(5, '0')}`;
