@@ -105,7 +105,8 @@ export function createExtras() {
       const r = sampleRatioMismatch(e.counts, e.split, [e.treatment, e.control]);
       srm = {
         status: r.level,
-        pValue: r.pValue,
+        // Below the minimum units per variant the check says nothing, so it shows no p-value either.
+        pValue: r.level === 'nodata' ? null : r.pValue,
         observed: { [e.treatment]: e.counts[0], [e.control]: e.counts[1] },
         expectedShare: { [e.treatment]: e.split[0] / 100, [e.control]: e.split[1] / 100 },
         message: r.reason,
