@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // the browser host in Chromium). Both run in `npm test`; neither skips silently when a component is missing.
 export default defineConfig({
   test: {
+    // The JSON report lets CI print a plain "N passed, N failed" line (scripts/test-summary.mjs).
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         test: {
