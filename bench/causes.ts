@@ -6,7 +6,7 @@ export const GAP_CAUSES: Record<string, string> = {
   'chart.m4-line':
     'Cause: recharts 3.10’s <Line> costs ≈ 10 µs per point on this machine, whatever the data source — its LabelList context copies every ' +
     'point into a new object (Babel object-spread helper) on every render even with no labels, and its selectors rebuild point objects — so ' +
-    'the ≈ 20,000 M4 points of 4 series at 1276 px take 100–250 ms to commit. M4 itself is not the cost (see the worker column in the notes). ' +
+    'the ≈ 20,000 M4 points of 4 series at 1276 px take ≈ 90–250 ms to commit. M4 itself is not the cost (see the worker column in the notes). ' +
     'Fix (renderer): draw the data lines with a path layer inside the recharts chart (bench/page/path-lines.ts: one <path> per series built ' +
     'from the M4 Float64Arrays with the chart’s own scales; recharts keeps axes, grid, reference areas) — the path-layer rows meet the budget.',
   'chart.m4-path':
@@ -24,10 +24,10 @@ export const GAP_CAUSES: Record<string, string> = {
   'live.12x600k':
     'Cause: the live tick redraws 12 week-long series (≈ 60,000 points of path); the incremental M4 itself scans only the new columns (see notes).',
   'cold-start':
-    'Cause, in two halves (see the notes for this run’s split). (1) The host takes 1.4–1.9 s to print its URL, mostly module loading: ' +
+    'Cause, in two halves (this run’s split is in the notes). (1) The host takes 1.2–1.9 s to print its URL, mostly module loading: ' +
     '`@datadog/datadog-api-client` is imported eagerly (main/metrics/datadog/*) and costs ≈ 1 s of CPU — 2–3 s wall on this loaded 2-core ' +
     'machine — although the demo never uses it. Fix (metrics/core): load the Datadog adapter lazily (`await import()` on first use). ' +
-    '(2) In the page, 1.5–1.8 s from navigation to the first chart: a chain of RPCs of which verdict:get is the slowest (0.4–0.8 s — the core ' +
+    '(2) In the page, 1.1–1.8 s from navigation to the first chart: a chain of RPCs of which verdict:get is the slowest (0.3–0.8 s — the core ' +
     'runs the judge on its main thread, which also holds up the other requests; the judge-worker rows show a worker thread costs < 1 ms of ' +
     'main-thread time), then the first render of the demo’s series through recharts <Line> (≈ 10 µs per point, see the chart rows). ' +
     'Fixes: judge in a worker thread in the core; the path layer for the lines (renderer).',

@@ -67,9 +67,15 @@ export function renderMarkdown(r: BenchReport): string {
   const missed = r.figures.filter((f) => f.met === false);
   lines.push('', '## Budgets missed: the gap and its cause', '');
   if (missed.length === 0) lines.push('Every budget was met.');
-  for (const f of missed) {
-    const stat = f.budget?.stat ?? 'median';
-    lines.push(`- **${f.name}**: ${stat} ${num(f[stat], f.unit)} against ${f.budget?.text ?? ''}. ${GAP_CAUSES[causeKey(f.id)] ?? f.note}`);
+  // Figures sharing a cause (the same drawing at three sizes) are listed together, the cause once.
+  const byCause = new Map<string, Figure[]>();
+  for (const f of missed) byCause.set(causeKey(f.id), [...(byCause.get(causeKey(f.id)) ?? []), f]);
+  for (const [key, group] of byCause) {
+    const gaps = group.map((f) => {
+      const stat = f.budget?.stat ?? 'median';
+      return `**${f.name}**: ${stat} ${num(f[stat], f.unit)} against ${f.budget?.text ?? ''}`;
+    });
+    lines.push(`- ${gaps.join('; ')}. ${GAP_CAUSES[key] ?? group[0].note}`);
   }
   lines.push('', '## How each figure was measured', '');
   for (const f of r.figures) lines.push(`- **${f.name}** — ${f.note || 'see bench/'}${f.baseline ? ` Baseline: ${f.baseline.name}.` : ''}`);
@@ -77,7 +83,7 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     '## Reproduce',
     '',
-    '`npm run bench` (builds the app, then `tsx bench/run.ts`; no network; about 6–9 minutes on 2 cores). Needs Debian `chromium`, ' +
+    '`npm run bench` (builds the app, then `tsx bench/run.ts`; no network; about 3–4 minutes on this 2-core machine). Needs Debian `chromium`, ' +
       '`postgresql` and `npm ci --prefix test/components/unleash`. It writes bench/out/latest.json and bench/out/latest.md and exits 0 even when a budget is missed.',
     '',
   );

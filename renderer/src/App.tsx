@@ -5,12 +5,14 @@ import { CanaryWatchView } from './views/canary/CanaryWatchView';
 import { AuditView } from './views/audit/AuditView';
 import { IncidentView } from './views/incident/IncidentView';
 import { ConnectionsView } from './views/connections/ConnectionsView';
+import { CohortsView } from './views/cohorts/CohortsView';
 import { Toasts } from './components/Toasts';
 import { ErrorNotice } from './components/ErrorNotice';
 
 const NAV: { id: ViewId; label: string; hint: string }[] = [
   { id: 'canary', label: 'Canary watch', hint: 'One flag, live charts, verdict, ramp / rollback' },
   { id: 'incident', label: 'Incident timeline', hint: '"p99 jumped — what changed?" Every flag change from every store on one metric, with the onset and ranked suspects' },
+  { id: 'cohorts', label: 'Cohorts', hint: 'A beta cohort: who is in it, how many are exposed, is their experience worse' },
   { id: 'audit', label: 'Audit', hint: 'Every action Rampart took' },
   { id: 'connections', label: 'Connections', hint: 'Flag stores and metrics providers' },
 ];
@@ -70,6 +72,7 @@ export function App(): React.JSX.Element {
         {info.error && <ErrorNotice error={info.error} />}
         {view === 'canary' && <CanaryWatchView />}
         {view === 'incident' && <IncidentView />}
+        {view === 'cohorts' && <CohortsView />}
         {view === 'audit' && <AuditView />}
         {view === 'connections' && <ConnectionsView />}
       </main>

@@ -1,4 +1,5 @@
-import { client, v1, v2 } from '@datadog/datadog-api-client';
+import type { client } from '@datadog/datadog-api-client';
+import { datadogClient } from './load-client';
 import type { z } from 'zod';
 import type { DatadogConnection as DatadogConnectionSchema } from '../../../shared/domain/connections';
 import { RampartError, isRampartError } from '../../../shared/errors';
@@ -98,7 +99,8 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
   const baseUrl = datadogBaseUrl(connection.site);
   let api: 'v2' | 'v1' = deps.api ?? 'v2';
 
-  function configuration(idempotent: boolean, signal?: AbortSignal): client.Configuration {
+  async function configuration(idempotent: boolean, signal?: AbortSignal): Promise<client.Configuration> {
+    const { client } = await datadogClient();
     return client.createConfiguration({
       // baseServer wins over serverIndex and per-operation servers, and is this configuration's own object, so
       // nothing touches the client's module-global server list.
@@ -114,7 +116,8 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
   }
 
   async function queryV2(plan: DatadogQueryPlan, from: number, to: number, intervalMs: number, signal?: AbortSignal): Promise<ParsedSeries> {
-    const response = await new v2.MetricsApi(configuration(true, signal)).queryTimeseriesData({
+    const { v2 } = await datadogClient();
+    const response = await new v2.MetricsApi(await configuration(true, signal)).queryTimeseriesData({
       body: {
         data: {
           type: 'timeseries_request',
@@ -132,7 +135,8 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
   }
 
   async function queryV1(plan: DatadogQueryPlan, from: number, to: number, signal?: AbortSignal): Promise<ParsedSeries> {
-    const response = await new v1.MetricsApi(configuration(true, signal)).queryMetrics({
+    const { v1 } = await datadogClient();
+    const response = await new v1.MetricsApi(await configuration(true, signal)).queryMetrics({
       from: Math.floor(from / 1000),
       to: Math.ceil(to / 1000),
       query: toV1Expression(plan),
@@ -180,7 +184,8 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
       const title = event.title.length > TITLE_MAX ? `${event.title.slice(0, TITLE_MAX - 1)}…` : event.title;
       const text = event.text.length > TEXT_MAX ? `${event.text.slice(0, TEXT_MAX - 1)}…` : event.text;
       try {
-        const res = await new v1.EventsApi(configuration(false, signal)).createEvent({
+        const { v1 } = await datadogClient();
+        const res = await new v1.EventsApi(await configuration(false, signal)).createEvent({
           body: {
             title,
             text,

@@ -1,4 +1,5 @@
-import { client } from '@datadog/datadog-api-client';
+import type { client } from '@datadog/datadog-api-client';
+import { datadogClient } from './load-client';
 import { RampartError, isRampartError } from '../../../shared/errors';
 import { httpJson, type HttpCall, type HttpDeps } from '../../net/http-client';
 
@@ -68,7 +69,8 @@ export class DatadogTransport implements client.HttpLibrary {
       res.headers.forEach((value, name) => {
         responseHeaders[name] = value;
       });
-      return new client.ResponseContext(res.status, responseHeaders, {
+      const { client: dd } = await datadogClient();
+      return new dd.ResponseContext(res.status, responseHeaders, {
         text: async () => text,
         binary: async () => Buffer.from(text, 'utf8'),
       });

@@ -8,8 +8,8 @@ import type { BaselineKind } from '../../../shared/domain/verdict';
 import { HOUR } from '../lib/time';
 import type { FlagSelection } from '../lib/filters';
 
-export type ViewId = 'canary' | 'incident' | 'audit' | 'connections';
-export const VIEW_IDS: readonly ViewId[] = ['canary', 'incident', 'audit', 'connections'];
+export type ViewId = 'canary' | 'incident' | 'cohorts' | 'audit' | 'connections';
+export const VIEW_IDS: readonly ViewId[] = ['canary', 'incident', 'cohorts', 'audit', 'connections'];
 
 export type { FlagSelection };
 
