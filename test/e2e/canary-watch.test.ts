@@ -59,7 +59,7 @@ describe('canary watch in the browser host', () => {
     for (const id of ['chart-traffic', 'chart-latency']) {
       const points = Number(await page.locator(`[data-testid=${id}]`).getAttribute('data-points'));
       expect(points, `${id} draws data`).toBeGreaterThan(0);
-      expect(await page.locator(`[data-testid=${id}] svg path.recharts-curve`).count(), `${id} has lines`).toBeGreaterThan(0);
+      expect(await page.locator(`[data-testid=${id}] svg [data-testid=series-line]`).count(), `${id} has lines`).toBeGreaterThan(0);
     }
     expect(await page.locator('[data-testid=change-marker]').count()).toBeGreaterThanOrEqual(1);
     await page.locator('[data-testid=verdict-overall]').waitFor({ timeout: 20_000 });
@@ -68,6 +68,28 @@ describe('canary watch in the browser host', () => {
     expect(seriesCalls.length).toBeGreaterThan(0);
     for (const c of seriesCalls) expect(c.maxPoints, `points per series for width ${c.width}`).toBeLessThanOrEqual(4 * c.width);
     await page.screenshot({ path: screenshotPath('canary-watch.png'), fullPage: true });
+  });
+
+  it('draws each series as one path (control dashed, treatment solid); the legend hides and shows a line', async () => {
+    const lines = page.locator('[data-testid=chart-latency] svg [data-testid=series-line]');
+    const drawn: { series: string; dash: string | null; d: string }[] = [];
+    for (const line of await lines.all()) {
+      drawn.push({ series: (await line.getAttribute('data-series')) ?? '', dash: await line.getAttribute('stroke-dasharray'), d: (await line.getAttribute('d')) ?? '' });
+    }
+    expect(drawn.length).toBeGreaterThanOrEqual(2);
+    for (const l of drawn) {
+      expect(l.series).toMatch(/^[^:]+:.+$/);
+      expect(l.d.startsWith('M'), `${l.series} path starts with M`).toBe(true);
+    }
+    expect(drawn.some((l) => l.dash === '6 4'), 'a dashed control line').toBe(true);
+    expect(drawn.some((l) => l.dash === null), 'a solid treatment line').toBe(true);
+
+    const shownButton = page.locator('[data-testid=chart-latency] .legend-item[aria-pressed=true]').first();
+    const name = await shownButton.innerText();
+    await shownButton.click();
+    await expect.poll(() => lines.count()).toBe(drawn.length - 1); // the hidden series' path is gone
+    await page.locator('[data-testid=chart-latency] .legend-item', { hasText: name }).first().click();
+    await expect.poll(() => lines.count()).toBe(drawn.length);
   });
 
   it('shows one crosshair and tooltip across the charts on hover', async () => {

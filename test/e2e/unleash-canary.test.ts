@@ -97,7 +97,7 @@ describe('canary watch on Unleash + Prometheus', () => {
     const legend = await latency.locator('.legend').innerText();
     expect(legend).toContain('p99 · treatment (on)');
     expect(legend).toContain('p99 · control (off)');
-    expect(await latency.locator('svg path.recharts-curve').count()).toBeGreaterThanOrEqual(4);
+    expect(await latency.locator('svg [data-testid=series-line]').count()).toBeGreaterThanOrEqual(4);
 
     // The same series through the contract: after the known regression the "on" arm's p99 is ≈1.5× the "off" arm's.
     const watch = (await rpc<{ id: string; flagKey: string }[]>(host!, 'watches:list', {})).find((w) => w.flagKey === FLAG);

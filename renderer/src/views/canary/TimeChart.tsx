@@ -3,8 +3,10 @@
  * change markers, ramp bands and verdict windows — and is memoized, so hover and drag (HTML overlays on top)
  * never re-render the SVG.
  */
-import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis, type LabelProps } from 'recharts';
+import { memo, useMemo } from 'react';
+import { CartesianGrid, LineChart, ReferenceArea, ReferenceLine, XAxis, YAxis, type LabelProps } from 'recharts';
+import { niceYAxis } from '../../components/line-path';
+import { PathLines, type PathLineSeries } from '../../components/PathLines';
 import { bandOpacity, type RampBand } from '../../lib/bands';
 import { AXIS_WIDTH, MARGIN, PLOT_RIGHT, X_AXIS_HEIGHT } from '../../lib/chart-geometry';
 import { formatAxis, type Unit } from '../../lib/format';
@@ -56,8 +58,26 @@ function labelArea(key: string, x1: number, x2: number, content: (props: LabelPr
   return <ReferenceArea key={key} yAxisId="left" x1={x1} x2={x2} fill="none" stroke="none" ifOverflow="hidden" zIndex={LABEL_Z} label={{ content }} />;
 }
 
+/** What the path layer draws for each series: control arms thinner and dashed, as the legend shows them. */
+function toPathLines(series: readonly PlotSeries[]): PathLineSeries[] {
+  return series.map((s) => ({
+    key: s.key,
+    id: `${s.metric}:${s.variant ?? 'all'}`,
+    yAxisId: s.axis,
+    color: s.color,
+    strokeWidth: s.role === 'control' ? 1.25 : 1.5,
+    dash: s.dash,
+    points: s.points,
+  }));
+}
+
 function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
   const margin = { ...MARGIN, right: MARGIN.right + (p.rightUnit ? 0 : AXIS_WIDTH) };
+  const lines = useMemo(() => toPathLines(p.series), [p.series]);
+  // recharts does not see the data any more (the path layer draws it), so each y-axis gets an explicit domain,
+  // taken as given (allowDataOverflow): with no data of its own recharts would otherwise not compute one at all.
+  const leftY = useMemo(() => niceYAxis(p.series.filter((s) => s.axis === 'left').map((s) => s.points), p.from, p.to), [p.series, p.from, p.to]);
+  const rightY = useMemo(() => niceYAxis(p.series.filter((s) => s.axis === 'right').map((s) => s.points), p.from, p.to), [p.series, p.from, p.to]);
   return (
     <LineChart width={p.width} height={p.height} margin={margin} accessibilityLayer={false}>
       <defs>
@@ -84,18 +104,23 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
       <YAxis
         yAxisId="left"
         width={AXIS_WIDTH}
-        domain={[0, 'auto']}
+        type="number"
+        domain={leftY.domain}
+        ticks={leftY.ticks}
         tickFormatter={(v: number) => formatAxis(v, p.leftUnit)}
         tick={AXIS_TICK}
         stroke={GRID}
-        allowDataOverflow={false}
+        allowDataOverflow
       />
       {p.rightUnit && (
         <YAxis
           yAxisId="right"
           orientation="right"
           width={AXIS_WIDTH}
-          domain={[0, 'auto']}
+          type="number"
+          domain={rightY.domain}
+          ticks={rightY.ticks}
+          allowDataOverflow
           tickFormatter={(v: number) => formatAxis(v, p.rightUnit ?? 'ratio')}
           tick={AXIS_TICK}
           stroke={GRID}
@@ -138,23 +163,8 @@ function TimeChartImpl(p: TimeChartProps): React.JSX.Element {
           ifOverflow="hidden"
         />
       )}
-      {p.series.map((s) => (
-        <Line
-          key={s.key}
-          yAxisId={s.axis}
-          data={s.points}
-          dataKey="v"
-          name={s.name}
-          type="linear"
-          stroke={s.color}
-          strokeWidth={s.role === 'control' ? 1.25 : 1.5}
-          strokeDasharray={s.dash}
-          dot={false}
-          activeDot={false}
-          connectNulls={false}
-          isAnimationActive={false}
-        />
-      ))}
+      {/* The data lines: one <path> per series (see PathLines), above the bands and below the markers. */}
+      <PathLines series={lines} from={p.from} to={p.to} />
       {p.markers.map((m) => (
         <ReferenceLine
           key={m.change.id}
