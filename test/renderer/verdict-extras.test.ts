@@ -31,6 +31,7 @@ describe('verdict extras in words', () => {
     expect(w.act).toBe(false);
     expect(w.headline).toMatch(/would not act/);
     expect(w.streak).toBe('fixed-horizon fail 2 of 3 needed');
+    expect(guardWords({ ...extras.guard, consecutiveFixedFails: 8 }).streak).toBe('fixed-horizon fail held 8 evaluations in a row (3 needed)');
     expect(guardWords({ ...extras.guard, act: true }).headline).toMatch(/WOULD ACT NOW/);
   });
 

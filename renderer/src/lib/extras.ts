@@ -32,7 +32,7 @@ export interface GuardWords {
   /** "would act now" / "would not act". */
   headline: string;
   reason: string;
-  /** "fixed-horizon fail 2 of 3 needed". */
+  /** "fixed-horizon fail 2 of 3 needed", or "fixed-horizon fail held 8 evaluations (3 needed)" past the threshold. */
   streak: string;
 }
 
@@ -41,7 +41,10 @@ export function guardWords(g: Guard): GuardWords {
     act: g.act,
     headline: g.act ? 'alerts and auto-rollback WOULD ACT NOW' : 'alerts and auto-rollback would not act',
     reason: g.reason,
-    streak: `fixed-horizon fail ${g.consecutiveFixedFails} of ${g.sustain} needed`,
+    streak:
+      g.consecutiveFixedFails >= g.sustain
+        ? `fixed-horizon fail held ${g.consecutiveFixedFails} evaluations in a row (${g.sustain} needed)`
+        : `fixed-horizon fail ${g.consecutiveFixedFails} of ${g.sustain} needed`,
   };
 }
 
