@@ -7,8 +7,9 @@ export const GAP_CAUSES: Record<string, string> = {
     'Cause: recharts 3.10’s <Line> costs ≈ 10 µs per point on this machine, whatever the data source — its LabelList context copies every ' +
     'point into a new object (Babel object-spread helper) on every render even with no labels, and its selectors rebuild point objects — so ' +
     'the ≈ 20,000 M4 points of 4 series at 1276 px take ≈ 90–250 ms to commit. M4 itself is not the cost (see the worker column in the notes). ' +
-    'Fix (renderer): draw the data lines with a path layer inside the recharts chart (bench/page/path-lines.ts: one <path> per series built ' +
-    'from the M4 Float64Arrays with the chart’s own scales; recharts keeps axes, grid, reference areas) — the path-layer rows meet the budget.',
+    'Fix: draw the data lines with a path layer inside the recharts chart (one <path> per series built from the M4 points with the ' +
+    'chart’s own scales; recharts keeps axes, grid, reference areas) — the path-layer rows meet the budget, and the app’s charts now draw ' +
+    'this way (renderer/src/components/PathLines.tsx). The <Line> rows stay as the measured reason for that choice.',
   'chart.m4-path':
     'Cause: machine load — the same update’s median is well inside the budget; the slow runs coincide with Chromium rasterizing the previous ' +
     'frame in software (no GPU) on the second core while other processes share the 2 cores.',
