@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The Electronegativity gate (SECURITY.md). Electronegativity exits 0 even when it finds problems, so this script
- * runs it, parses its CSV report and exits 1 on any finding at MEDIUM or above that the allowlist
+ * runs it (through its API: security/electronegativity-run.cjs) and exits 1 on any finding at MEDIUM or above that the allowlist
  * (scripts/security/electronegativity-allow.json: [{check, file, reason}]) does not annotate with a reason.
  *
  * Why staging: the CLI takes a single --input, and the global checks (navigation limits, permission handler, CSP)
@@ -9,9 +9,9 @@
  * reports the preload as "missing navigation limits". So main/, preload/ and renderer/index.html (the page, with
  * its CSP meta tag) are copied into one temp folder with the same relative paths and scanned once.
  *
- * Why CSV: the SARIF report only carries a warning/note level, not Electronegativity's severity.
+ * Why its API, not its CLI's reports: the SARIF report has no severity, and the CSV writer races (see the runner).
  *
- * Usage: node scripts/electronegativity-check.mjs [--root <repo>] [--allow <allowlist.json>] [--report <copy.csv>]
+ * Usage: node scripts/electronegativity-check.mjs [--root <repo>] [--allow <allowlist.json>] [--report <copy.json>]
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCsv, gate } from './security/electronegativity-gate.mjs';
+import { gate } from './security/electronegativity-gate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -64,31 +64,30 @@ function main() {
       mkdirSync(dirname(join(stage, 'src', rel)), { recursive: true });
       cpSync(from, join(stage, 'src', rel), { recursive: true });
     }
-    const csv = join(stage, 'report.csv');
-    const run = spawnSync(
-      process.execPath,
-      // AvailableSecurityFixesGlobalCheck downloads Electron's release list from GitHub on every run: it needs the
-      // network and answers "is Electron outdated", which is the dependency updater's job, not a source scan's.
-      [cli, '-i', join(stage, 'src'), '-o', csv, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false'],
-      { encoding: 'utf8', timeout: 300_000 },
-    );
-    const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    const out = join(stage, 'report.json');
+    const run = spawnSync(process.execPath, [join(here, 'security', 'electronegativity-run.cjs'), join(stage, 'src'), electronVersion, out], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      cwd: root,
+    });
     if (run.error) fail(`could not run Electronegativity: ${run.error.message}`);
-    if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${output}`);
+    if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${run.stderr}`);
+    let result;
+    try {
+      result = JSON.parse(readFileSync(out, 'utf8'));
+    } catch {
+      fail(`Electronegativity wrote no report:\n${run.stdout}${run.stderr}`);
+    }
     // A file it cannot parse is a file it did not scan: that must not pass silently.
-    const parseErrors = output.split('\n').filter((l) => /^Error parsing /.test(l.trim()));
-    if (parseErrors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${parseErrors.join('\n')}`);
-    if (!existsSync(csv)) fail(`Electronegativity wrote no report:\n${output}`);
-
-    const report = readFileSync(csv, 'utf8');
-    if (reportCopy) writeFileSync(reportCopy, report);
+    if (result.errors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${result.errors.map((e) => `${e.file}: ${e.message}`).join('\n')}`);
+    if (reportCopy) writeFileSync(reportCopy, JSON.stringify(result.issues, null, 2));
     let allow;
     try {
       allow = JSON.parse(readFileSync(allowFile, 'utf8'));
     } catch (e) {
       fail(`cannot read the allowlist ${allowFile}: ${e instanceof Error ? e.message : e}`);
     }
-    const verdict = gate(parseCsv(report), allow);
+    const verdict = gate(result.issues, allow);
     for (const line of verdict.lines) console.log(line);
     return verdict.ok ? 0 : 1;
   } finally {

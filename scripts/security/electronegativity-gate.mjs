@@ -1,56 +1,12 @@
 /**
  * The decision part of the Electronegativity gate, separate from running the tool so it reads on its own:
- * parse the CSV report, then fail on MEDIUM+ findings the allowlist does not annotate.
+ * take the findings (from Electronegativity's API), then fail on MEDIUM+ findings the allowlist does not annotate.
  */
 
 const SEVERITY_RANK = { INFORMATIONAL: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 const GATE_RANK = SEVERITY_RANK.MEDIUM;
 /** A reason has to say something; "ok" or "fp" is not an annotation. */
 const MIN_REASON_CHARS = 20;
-
-/** RFC 4180-style CSV (quoted fields, "" escapes, newlines inside quotes) → rows of strings. */
-export function parseCsvRows(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  return rows;
-}
-
-/** Electronegativity's CSV: `issue, severity, confidence, filename, location, sample, description, url`. */
-export function parseCsv(text) {
-  const [header, ...rows] = parseCsvRows(text);
-  if (!header || header[0].trim() !== 'issue' || header[1]?.trim() !== 'severity') {
-    throw new Error(`not an Electronegativity CSV report (header: ${JSON.stringify(header)})`);
-  }
-  return rows.map((r) => ({
-    check: r[0],
-    severity: r[1],
-    confidence: r[2],
-    file: r[3],
-    location: r[4],
-    sample: r[5],
-    description: r[6],
-  }));
-}
 
 function validateAllowlist(allow) {
   const problems = [];
