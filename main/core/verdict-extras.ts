@@ -38,6 +38,8 @@ export interface ExtrasInput {
   /** The critical latency metric's overall per-step values from the baseline start to now, for onset detection. */
   onsetSeries: { metric: string; points: SeriesPoint[]; referenceTo: number } | null;
   changes: FlagChange[];
+  /** The watch's allowed increase (1.10 = +10 %): onsets smaller than half of it are not worth a marker. */
+  allowedIncrease: number;
   /** Exposure counts per variant in the canary window, with the configured split (treatment %, control %). */
   exposure: { treatment: string; control: string; counts: [number, number]; split: [number, number] } | null;
 }
@@ -80,9 +82,11 @@ export function createExtras() {
       const ref = robustMeanSd(i.onsetSeries.points.filter((p) => p[0] < i.onsetSeries!.referenceTo && p[1] !== null).map((p) => p[1] as number));
       // Watch for a shift only after the baseline: the baseline itself defines "in control".
       const found = detectOnsetCusum(i.onsetSeries.points.filter((p) => p[0] >= i.onsetSeries!.referenceTo), { reference: ref });
-      if (found) {
-        const after = i.onsetSeries.points.filter((p) => p[0] >= found.at && p[1] !== null).map((p) => p[1] as number);
-        const shift = after.length > 0 && ref.mean > 0 ? after.reduce((a, b) => a + b, 0) / after.length / ref.mean - 1 : null;
+      const after = found ? i.onsetSeries.points.filter((p) => p[0] >= found.at && p[1] !== null).map((p) => p[1] as number) : [];
+      const shift = after.length > 0 && ref.mean > 0 ? after.reduce((a, b) => a + b, 0) / after.length / ref.mean - 1 : null;
+      // CUSUM also fires on small sustained drifts (time of day); a marker is for shifts a captain would act on.
+      const worthMarking = shift !== null && Math.abs(shift) >= (i.allowedIncrease - 1) / 2;
+      if (found && worthMarking) {
         onset = { at: found.at, metric: i.onsetSeries.metric, method: `two-sided CUSUM (k = 0.5, h = 5σ) from ${found.direction === 'higher' ? 'a rise' : 'a drop'}`, shift };
         suspects = rankSuspects(found, i.changes, i.onsetSeries.points, { stepMs: i.stepMs, windowMs: 2 * 3_600_000 })
           .slice(0, 5)

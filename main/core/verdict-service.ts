@@ -169,6 +169,7 @@ export function createVerdictService(deps: {
       stepMs: JUDGE_STEP_MS,
       onsetSeries,
       changes: deps.changesBetween(pre.baseline.from - 3_600_000, now),
+      allowedIncrease: watch.thresholds.allowedIncrease,
       exposure,
     });
   }

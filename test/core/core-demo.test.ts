@@ -10,9 +10,9 @@ const resourcesDir = join(__dirname, '..', '..', 'resources');
 const open: Core[] = [];
 const dirs: string[] = [];
 
-function boot(dataDir = mkdtempSync(join(tmpdir(), 'rampart-core-'))) {
+function boot(dataDir = mkdtempSync(join(tmpdir(), 'rampart-core-')), now?: () => number) {
   dirs.push(dataDir);
-  const core = createCore({ dataDir, resourcesDir, secrets: () => undefined, version: 'test', user: () => 'tester' });
+  const core = createCore({ dataDir, resourcesDir, secrets: () => undefined, version: 'test', user: () => 'tester', now });
   open.push(core);
   const r = createRegistrar(createHandlers(core));
   const call = <C extends Parameters<typeof r.call>[0]>(c: C, p: Parameters<typeof r.call<C>>[1]) => r.call(c, p, { door: 'cli' });
@@ -83,6 +83,17 @@ describe('the core on the demo workspace', () => {
     expect(Math.abs(x.onset!.at - ramp.at)).toBeLessThan(30 * 60_000);
     expect(x.suspects[0]).toMatchObject({ label: 'checkout-v2 rollout 5% → 25%' });
     expect(Object.keys(x.srm!.observed).sort()).toEqual(['off', 'on']);
+  });
+
+  it('marks no onset on the healthy flag: small drifts are not worth a marker', async () => {
+    // A fixed clock: the demo's traffic has a time of day (its midday p99 drifts ~5 %), and the simulator is
+    // deterministic per step, so this is the same comparison on every run.
+    const at = Date.UTC(2026, 10, 22, 3, 0);
+    const { call } = boot(undefined, () => at);
+    const v = await call('verdict:get', { watchId: 'demo-search-ranker', baseline: 'pre' });
+    expect(v.verdict).toBe('pass');
+    expect(v.extras!.onset).toBeNull();
+    expect(v.extras!.suspects).toEqual([]);
   });
 
   it('finds where p99 rose in the last hours and ranks the ramp that caused it first', async () => {
