@@ -1,9 +1,9 @@
+import { rejection } from '../../support/rejection';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Series } from '../../../main/metrics/metrics-provider';
 import { createPrometheusProvider } from '../../../main/metrics/prometheus/prometheus-provider';
 import { defaultMetricSpecs, renderQuery } from '../../../main/metrics/templates';
-import { isRampartError, type RampartError } from '../../../shared/errors';
 import { startPrometheusWithHistory, type PrometheusWithHistory } from './harness';
 
 const MIN = 60_000;
@@ -49,15 +49,6 @@ function meanIn(s: Series, from: number, to: number): number {
   return sum / n;
 }
 
-async function rejection(p: Promise<unknown>): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRampartError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Prometheus 2.x with a day of known history', () => {
   it('Rampart\'s series equal what Prometheus itself returns for the same query, point by point', async () => {

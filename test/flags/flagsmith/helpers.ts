@@ -1,4 +1,4 @@
-import { isRampartError, type RampartError } from '../../../shared/errors';
+export { rejection as caught } from '../../support/rejection';
 import { FlagsmithConnection } from '../../../shared/domain/connections';
 import { defaultHttpDeps, type HttpDeps } from '../../../main/net/http-client';
 import { createFlagsmithStore, type FlagsmithStoreOptions } from '../../../main/flags/flagsmith';
@@ -43,12 +43,3 @@ export function writes(fake: FakeFlagsmith) {
   return fake.requests.filter((r) => r.method !== 'GET');
 }
 
-export async function caught(p: Promise<unknown>): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRampartError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RampartError, but the call succeeded');
-}

@@ -1,8 +1,8 @@
+export { rejection as caught } from '../../support/rejection';
 import { LaunchDarklyConnection } from '../../../shared/domain/connections';
 import { defaultHttpDeps, type HttpDeps } from '../../../main/net/http-client';
 import { createLaunchDarklyStore, type LaunchDarklyStoreOptions } from '../../../main/flags/launchdarkly';
 import type { FakeLaunchDarkly } from '../../support/vendor-servers/fake-launchdarkly';
-import { isRampartError, type RampartError } from '../../../shared/errors';
 
 /** Backoff sleeps cut short (the rate-limit tests use the real clock instead). */
 export const fastHttp: HttpDeps = { ...defaultHttpDeps, sleep: async () => undefined };
@@ -12,15 +12,6 @@ export function ldStore(fake: FakeLaunchDarkly, extra: Partial<LaunchDarklyStore
   return createLaunchDarklyStore({ connection, token: fake.token, http: fastHttp, ...extra });
 }
 
-export async function caught(p: Promise<unknown>): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRampartError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RampartError, but the call succeeded');
-}
 
 export function patches(fake: FakeLaunchDarkly) {
   return fake.requests.filter((r) => r.method === 'PATCH');

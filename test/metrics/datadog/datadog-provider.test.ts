@@ -1,8 +1,8 @@
+import { rejection } from '../../support/rejection';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatadogProvider, type DatadogConnection, type DatadogProviderDeps } from '../../../main/metrics/datadog/datadog-provider';
 import { defaultMetricSpecs, renderQuery } from '../../../main/metrics/templates';
 import { defaultHttpDeps } from '../../../main/net/http-client';
-import { isRampartError, type RampartError } from '../../../shared/errors';
 import { startFakeDatadog, type FakeDatadog } from '../../support/fake-datadog/server';
 
 const T0 = 1_700_000_040_000; // a whole minute, epoch ms
@@ -47,15 +47,6 @@ const provider = (deps: DatadogProviderDeps = {}, keys: { apiKey?: string; appKe
   });
 const values = (v: Float64Array) => Array.from(v).map((x) => (Number.isNaN(x) ? 'NaN' : Math.round(x * 1e9) / 1e9));
 
-async function rejection(p: Promise<unknown>): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRampartError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Datadog provider — v2 timeseries (main path)', () => {
   it('POSTs /api/v2/query/timeseries with from/to/interval in MILLISECONDS, both keys, and the p99 formula', async () => {

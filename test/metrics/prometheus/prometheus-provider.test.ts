@@ -1,7 +1,7 @@
+import { rejection } from '../../support/rejection';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusProvider, type PrometheusConnection } from '../../../main/metrics/prometheus/prometheus-provider';
 import type { HttpDeps } from '../../../main/net/http-client';
-import { isRampartError, type RampartError } from '../../../shared/errors';
 
 interface Call {
   url: string;
@@ -40,15 +40,6 @@ const connection = (over: Partial<PrometheusConnection> = {}): PrometheusConnect
 
 const matrix = (result: unknown[], warnings?: string[]) => ({ status: 'success', data: { resultType: 'matrix', result }, ...(warnings ? { warnings } : {}) });
 
-async function rejection(p: Promise<unknown>): Promise<RampartError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isRampartError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('Prometheus provider', () => {
   it('POSTs the query as a form to /api/v1/query_range with start aligned to the step, end and step in seconds', async () => {
