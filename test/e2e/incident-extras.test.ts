@@ -96,7 +96,7 @@ describe('verdict extras and incident timeline (demo)', () => {
     const call = analyzeCalls.at(-1);
     expect(call?.metric).toBe('p99');
     expect((call?.to ?? 0) - (call?.from ?? 0)).toBe(6 * 3_600_000);
-    const core = await rpc<{ onset: { at: number } | null; suspects: { changeId: string; label: string }[]; changes: { id: string; flagKey: string }[] }>(host, 'incident:analyze', {
+    const core = await rpc<{ onset: { at: number } | null; suspects: { changeId: string; label: string; at: number }[]; changes: { id: string; flagKey: string }[] }>(host, 'incident:analyze', {
       watchId: WATCH,
       metric: 'p99',
       from: call?.from,
@@ -117,7 +117,9 @@ describe('verdict extras and incident timeline (demo)', () => {
     const first = rows.first();
     expect(await first.getAttribute('data-change-id')).toBe(core.suspects[0].changeId);
     expect(await first.innerText()).toContain(`${FLAG} rollout 5% → 25%`);
-    expect(await first.innerText()).toMatch(/before the onset|at the onset/);
+    // A change point on noisy per-minute p99 lands within a few minutes of the true one, on either side.
+    expect(await first.innerText()).toMatch(/before the onset|at the onset|\b([1-9]|10) min after the onset/);
+    expect(Math.abs(core.suspects[0].at - core.onset!.at)).toBeLessThan(10 * 60_000);
     expect(await first.innerText()).toMatch(/\+\d+(\.\d)?%/); // the shift across the change
     await page.screenshot({ path: screenshotPath('incident.png'), fullPage: true });
   });
