@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium, screenshotPath, startHost, type RunningHost } from './support/browser-host';
+import { launchChromium, requireChromium, screenshotPath, startHost, type RunningHost, openPage } from './support/browser-host';
 
 interface SeriesCall {
   width: number;
@@ -24,11 +24,7 @@ describe('canary watch in the browser host', () => {
     requireChromium();
     host = await startHost();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-    });
+    page = await openPage(browser, pageErrors);
     // Watch the series calls: the chart must ask for its pixel width and get at most 4 × width points per series.
     page.on('response', async (res) => {
       if (!res.url().endsWith('/rpc/series:range')) return;

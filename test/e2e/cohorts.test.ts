@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium, screenshotPath, startHost, type RunningHost } from './support/browser-host';
+import { launchChromium, requireChromium, screenshotPath, startHost, type RunningHost, openPage } from './support/browser-host';
 
 describe('cohorts view in the browser host', () => {
   let host: RunningHost;
@@ -17,11 +17,7 @@ describe('cohorts view in the browser host', () => {
     requireChromium();
     host = await startHost();
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-    });
+    page = await openPage(browser, pageErrors);
   });
 
   afterAll(async () => {
