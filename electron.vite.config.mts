@@ -9,8 +9,15 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // index: the Electron main process; cli: the `rampart` command and browser host (plain Node).
-        input: { index: resolve(__dirname, 'main/electron/index.ts'), cli: resolve(__dirname, 'main/host/cli/index.ts') },
+        // index: the Electron main process; cli: the `rampart` command and browser host (plain Node);
+        // code-refs-worker: the code-reference search's worker thread (main/lifecycle/code-refs/run-scan.ts loads it);
+        // core-worker: the core's judge and series-cache threads (main/core/workers/pool.ts loads it).
+        input: {
+          index: resolve(__dirname, 'main/electron/index.ts'),
+          cli: resolve(__dirname, 'main/host/cli/index.ts'),
+          'code-refs-worker': resolve(__dirname, 'main/lifecycle/code-refs/scan-worker.ts'),
+          'core-worker': resolve(__dirname, 'main/core/workers/core-worker.ts'),
+        },
       },
     },
   },

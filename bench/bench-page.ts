@@ -27,7 +27,8 @@ export async function buildBenchPage(outDir = DEFAULT_PAGE_OUT): Promise<string>
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('close', (c) => done({ code: c, output }));
   });
-  if (code !== 0 || !existsSync(join(outDir, 'index.html'))) throw new Error(`bench page build failed (vite exit ${code}): ${output.slice(-2000)}`);
+  if (code !== 0 || !existsSync(join(outDir, 'index.html')))
+    throw new Error(`bench page build failed (vite exit ${code}): ${output.slice(-2000)}`);
   return outDir;
 }
 
@@ -43,12 +44,18 @@ export interface OpenBenchPage {
 
 export async function callBench<K extends keyof BenchApi>(page: Page, name: K, arg: ApiArg<K>): Promise<ApiResult<K>> {
   type Callable = Record<string, (a: unknown) => unknown>;
-  const result = await page.evaluate(({ n, a }) => (globalThis as unknown as { rampartBench: Callable }).rampartBench[n](a), { n: String(name), a: arg as unknown });
+  const result = await page.evaluate(
+    ({ n, a }) => (globalThis as unknown as { rampartBench: Callable }).rampartBench[n](a),
+    { n: String(name), a: arg as unknown },
+  );
   return result as ApiResult<K>;
 }
 
 /** A fresh Chromium (own profile) showing the built page; the server may be shared between launches. */
-export async function openBenchPage(server: StaticServer, viewport = { width: 1440, height: 900 }): Promise<OpenBenchPage> {
+export async function openBenchPage(
+  server: StaticServer,
+  viewport = { width: 1440, height: 900 },
+): Promise<OpenBenchPage> {
   const browser = await launchBrowser(viewport);
   const errors: string[] = [];
   browser.page.on('pageerror', (e) => errors.push(e.message));

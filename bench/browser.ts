@@ -20,7 +20,8 @@ export const CHROMIUM_FLAGS = [
 
 /** Fails (never skips) with how to install Chromium when it is missing. */
 export function assertChromium(): void {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install -y chromium`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install -y chromium`);
 }
 
 export interface ChromiumProcess {
@@ -66,9 +67,11 @@ export function chromiumProcesses(userDataDir: string): ChromiumProcess[] {
     .map(Number)
     .map((pid) => ({ pid, status: procStatus(pid) }))
     .filter((p): p is { pid: number; status: NonNullable<ReturnType<typeof procStatus>> } => p.status !== null);
-  const roots = all.filter((p) => cmdline(p.pid).includes(`--user-data-dir=${userDataDir}`) && !cmdline(p.pid).includes('--type=')).map((p) => p.pid);
+  const roots = all
+    .filter((p) => cmdline(p.pid).includes(`--user-data-dir=${userDataDir}`) && !cmdline(p.pid).includes('--type='))
+    .map((p) => p.pid);
   const inTree = new Set(roots);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of all) {
       if (!inTree.has(p.pid) && inTree.has(p.status.ppid)) {
@@ -79,7 +82,13 @@ export function chromiumProcesses(userDataDir: string): ChromiumProcess[] {
   }
   return all
     .filter((p) => inTree.has(p.pid))
-    .map((p) => ({ pid: p.pid, ppid: p.status.ppid, type: /--type=(\S+)/.exec(cmdline(p.pid))?.[1] ?? 'browser', peakRss: p.status.peakRss, rss: p.status.rss }));
+    .map((p) => ({
+      pid: p.pid,
+      ppid: p.status.ppid,
+      type: /--type=(\S+)/.exec(cmdline(p.pid))?.[1] ?? 'browser',
+      peakRss: p.status.peakRss,
+      rss: p.status.rss,
+    }));
 }
 
 export async function launchBrowser(viewport = { width: 1440, height: 900 }): Promise<LaunchedBrowser> {

@@ -3,41 +3,49 @@
  * bench page, `node --cpu-prof` of the browser host). report.ts prints the one for each missed budget.
  */
 export const GAP_CAUSES: Record<string, string> = {
-  'chart.m4-line':
-    'Cause: recharts 3.10’s <Line> costs ≈ 10 µs per point on this machine, whatever the data source — its LabelList context copies every ' +
-    'point into a new object (Babel object-spread helper) on every render even with no labels, and its selectors rebuild point objects — so ' +
-    'the ≈ 20,000 M4 points of 4 series at 1276 px take ≈ 90–250 ms to commit. M4 itself is not the cost (see the worker column in the notes). ' +
-    'Fix: draw the data lines with a path layer inside the recharts chart (one <path> per series built from the M4 points with the ' +
-    'chart’s own scales; recharts keeps axes, grid, reference areas) — the path-layer rows meet the budget, and the app’s charts now draw ' +
-    'this way (renderer/src/components/PathLines.tsx). The <Line> rows stay as the measured reason for that choice.',
-  'chart.m4-path':
-    'Cause: machine load — the same update’s median is well inside the budget; the slow runs coincide with Chromium rasterizing the previous ' +
-    'frame in software (no GPU) on the second core while other processes share the 2 cores.',
-  'chart.m4-path-1.5px.1M':
-    'Cause: rasterization. Lines wider than 1 device pixel go through Skia’s software stroker (no GPU here) — ≈ 40 ms per frame for 4 dense ' +
-    'series and ≈ 250 ms for 12 — on raster threads that compete with the main thread for 2 cores; lines ≤ 1 px are drawn as hairlines (the ' +
-    '1 px rows). Fix (renderer): 1 px data lines (or canvas/GPU raster on machines that have it).',
+  'app.zoom':
+    'Cause (Chromium trace per zoom, bench/app/trace-zoom.ts): a zoom sends no request any more (plan bands and the live window’s ' +
+    'history are held, cut to the view in the page), so its first paint is its last. Of its time, script is ≈ 30–40 ms (React commit of ' +
+    'the chart stack, the series-view update) and the compositor commit ≈ 11 ms, from one full-size canvas per series (≈ 15); style ' +
+    '(≈ 0.3 ms) and layout (≈ 7 ms) are small since the SVG layers were cut to 160 nodes. uPlot redraws one canvas from data it holds. ' +
+    'Lever: one canvas per chart for all its series.',
+  'app.range-7d':
+    'Cause: the click no longer waits on the core — the week is asked once, 2 s after the first paint when the page is idle ' +
+    '(use-week-prefetch.ts), and the click draws that answer. What remains is the page’s own work on a week of 15 series (M4 in the ' +
+    'page, the React commit of the stack, one canvas per series); uPlot is handed 17k points already in the page and draws one canvas. ' +
+    'Lever: the same one-canvas-per-chart change as the zoom.',
+  'app.flags.keystroke':
+    'Cause: the list is virtualized now (row-window.ts: about a screenful of rows rendered) and the filter deferred; a keystroke ' +
+    'still costs ≈ 10–15 ms of handling (filtering and sorting 1,004 rows, the React commit of the window) plus ≈ 7–10 ms of frame. ' +
+    'Not yet profiled further.',
+  'app.rollback.busy':
+    'Cause: mostly the rollback itself and the 2 cores the verdicts share: the same rollback on the idle host (the baseline) takes ' +
+    '≈ 70 ms, and the ORDER test (test/e2e/rollback-order.test.ts) shows the host answers it before verdicts sent ahead of it. A flagd ' +
+    'rollback in a 1,000-flag file re-reads and rewrites the flag under the file lock and proves the reach with flagd-core; it parsed the ' +
+    'same text up to six times until this run (now cached by text: 110–150 → 37–65 ms in the core under load).',
+  'chart.m4':
+    'Cause: machine load — the update is the app’s TimeChart drawing ≤ 4 × width points per series (canvas), well inside the budget on a ' +
+    'quiet machine; the slow runs coincide with software raster of the previous frame and other processes on the 2 cores.',
   'interaction.12x600k':
-    'Cause: the week-long steps draw 12 × ≈ 5,000 points; the UI thread spends ≈ 25–40 ms in recharts’ re-render of axes and grid plus ' +
-    'building the 12 path strings and laying them out, and the slowest steps coincide with the previous frame’s software raster and the ' +
-    'worker computing on the same 2 cores. Levers: draw the lines on a canvas layer (no SVG layout of 60k-segment paths), keep the axes ' +
-    'memoized across zooms, and use two M4 workers on machines with more cores.',
+    'Cause: the week-long steps draw 12 × ≈ 5,000 points through the app’s TimeChart; the slow steps are the React commit of 12 ' +
+    'charts and stroking 12 canvases in software raster (no GPU), competing with the M4 worker on 2 cores.',
   'live.12x600k':
-    'Cause: the live tick redraws 12 week-long series (≈ 60,000 points of path); the incremental M4 itself scans only the new columns (see notes).',
+    'Cause: the live tick redraws 12 week-long series (≈ 60,000 points on 12 canvases); the incremental M4 itself scans only the new columns (see notes).',
   'cold-start':
-    'Cause, in two halves (this run’s split is in the notes). (1) The host takes 1.2–1.9 s to print its URL, mostly module loading: ' +
-    '`@datadog/datadog-api-client` is imported eagerly (main/metrics/datadog/*) and costs ≈ 1 s of CPU — 2–3 s wall on this loaded 2-core ' +
-    'machine — although the demo never uses it. Fix (metrics/core): load the Datadog adapter lazily (`await import()` on first use). ' +
-    '(2) In the page, 1.1–1.8 s from navigation to the first chart: a chain of RPCs of which verdict:get is the slowest (0.3–0.8 s — the core ' +
-    'runs the judge on its main thread, which also holds up the other requests; the judge-worker rows show a worker thread costs < 1 ms of ' +
-    'main-thread time), then the first render of the demo’s series through recharts <Line> (≈ 10 µs per point, see the chart rows). ' +
-    'Fixes: judge in a worker thread in the core; the path layer for the lines (renderer).',
+    'Cause (node --cpu-prof of the host, fresh data dir): the host prints its URL after ≈ 0.4–0.5 s; the first chart then waits on the ' +
+    'first series:view, which waits on the demo’s simulated service: flagd-core evaluates the 100,000-user pool once per flag state of ' +
+    'the demo day (≈ 100–250 ms each, four for checkout-v2), on the same worker as the start-up decision of every watch. Deriving every ' +
+    'state from one evaluation with 100 equal buckets was tried and is 5–10× slower per user in flagd-core’s fractional. Levers: ship ' +
+    'the demo’s assignments precomputed, or answer the first view before the start-up decisions.',
   'sqlite.ingest':
     'Cause: the series cache writes one row per sample into a WITHOUT ROWID table keyed by (24-char query key, labels JSON, t) with ' +
     'INSERT OR REPLACE, under synchronous=FULL.',
-  'sqlite.read-hour': 'Cause: the cache read materializes every row as a JS object before copying it into Float64Arrays.',
+  'sqlite.read-hour':
+    'Cause: the cache read materializes every row as a JS object before copying it into Float64Arrays.',
   'm4.node.1m': 'Cause: machine load (M4 is a single pass over the points).',
   'm4.worker.1m': 'Cause: machine load — the worker shares 2 cores with the page, the browser and other processes.',
-  'judge.worker': 'Cause: the structured clone of 400,000 samples to and from the worker adds to the judge’s own time.',
+  'judge.worker':
+    'Cause: the judge itself — 20 metrics × 2 arms × 10,000 samples take ≈ 190 ms on the main thread too (the baseline); the worker ' +
+    'only moves it off the host’s thread (blocked ≈ 2 ms).',
   rollback: 'Cause: Unleash’s own latency under load (see the raw round trip) plus two fsyncs of the audit log.',
 };

@@ -1,8 +1,8 @@
 /**
- * Chart updates in Chromium (the bench page): 4 series at full width (1400 px chart, 1276 px plot) at 10k, 100k
- * and 1M points per series — M4 in the worker feeding recharts' <Line>, M4 feeding a path layer inside recharts,
- * and the naive baseline: every point into recharts' <Line> (capped; a capped run kills the browser). Also M4 of
- * 1M points in the worker versus on the UI thread, the points per series that reach the chart, and the pixel check.
+ * Chart updates in Chromium (the bench page, which renders the app's own TimeChart): 4 series at full width
+ * (1400 px chart) at 10k, 100k and 1M points per series — M4 in the worker feeding the chart, as the app does — and
+ * the naive baseline: every point into the same chart (capped; a capped run kills the browser). Also M4 of 1M points
+ * in the worker versus on the UI thread, the points per series that reach the chart, and the pixel check.
  */
 import type { Mode, UpdateTiming } from './page/main';
 import { openBenchPage, type OpenBenchPage } from './bench-page';
@@ -12,31 +12,38 @@ import { runPixelCheck } from './pixel-check';
 import { describeDiff } from './pixel-diff';
 import type { StaticServer } from './static-server';
 
-export const CHART = { width: 1400, height: 320, axes: true };
+export const CHART = { width: 1400, height: 320 };
 const SIZES = [10_000, 100_000, 1_000_000];
-const RAW_CAP_MS = 20_000;
+const RAW_CAP_MS = 10_000;
 const RAW_RUNS: Record<number, number> = { 10_000: 7, 100_000: 3, 1_000_000: 2 };
 const RAW_WARMUP: Record<number, number> = { 10_000: 1, 100_000: 0, 1_000_000: 0 };
 export const UPDATE_BUDGET: Budget = { text: '≤ 50 ms p95', op: '<=', limit: 50, stat: 'p95' };
 const label = (n: number): string => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
-/** Hairlines: Skia rasterizes lines ≤ 1 device px without stroking them into polygons (≈ 5× cheaper here). */
-export const HAIRLINE = 1;
-
 /** Consecutive updates must differ (the page checks that the lines changed), across calls too. */
 let updateCount = 0;
 
 /** Updates alternate between two ranges 3.333 s apart: never column-aligned, so M4 recomputes every column. */
-async function updates(p: OpenBenchPage, mode: Mode, from: number, to: number, runs: number, warmup: number, strokeWidth = 1.5): Promise<UpdateTiming[]> {
-  await p.call('setStroke', { strokeWidth });
+async function updates(
+  p: OpenBenchPage,
+  mode: Mode,
+  from: number,
+  to: number,
+  runs: number,
+  warmup: number,
+): Promise<UpdateTiming[]> {
   const out: UpdateTiming[] = [];
-  await sample(runs, async (i) => {
-    const shift = (updateCount++ % 2) * 3333;
-    const u = await p.call('update', { mode, from: from + shift, to: to + shift, reuse: false });
-    if (!u.drawn) throw new Error(`chart bench: the ${mode} update was not drawn`);
-    if (i >= 0) out.push(u);
-    return u.total;
-  }, warmup);
+  await sample(
+    runs,
+    async (i) => {
+      const shift = (updateCount++ % 2) * 3333;
+      const u = await p.call('update', { mode, from: from + shift, to: to + shift, reuse: false });
+      if (!u.drawn) throw new Error(`chart bench: the ${mode} update was not drawn`);
+      if (i >= 0) out.push(u);
+      return u.total;
+    },
+    warmup,
+  );
   return out;
 }
 
@@ -45,12 +52,12 @@ interface RawResult {
   capped: boolean;
 }
 
-/** Every point into recharts, in its own browser: a run over the cap kills that browser. */
+/** Every point into the chart, in its own browser: a run over the cap kills that browser. */
 async function rawUpdates(server: StaticServer, n: number, log: (s: string) => void): Promise<RawResult> {
   const p = await openBenchPage(server);
   try {
     await p.call('init', CHART);
-    const r = await p.call('generate', { count: 4, points: n, seed: 300, raw: true, worker: false });
+    const r = await p.call('generate', { count: 4, points: n, seed: 300, keepInPage: true, worker: false });
     const values: number[] = [];
     for (let i = -RAW_WARMUP[n]; i < RAW_RUNS[n]; i++) {
       const shift = (Math.abs(i) % 2) * 3333;
@@ -74,16 +81,14 @@ async function rawUpdates(server: StaticServer, n: number, log: (s: string) => v
 
 function detailOf(us: UpdateTiming[]): string {
   return (
-    `worker ${median(us.map((u) => u.data)).toFixed(1)} ms, React+recharts commit ${median(us.map((u) => u.commit)).toFixed(1)} ms; ` +
+    `worker ${median(us.map((u) => u.data)).toFixed(1)} ms, React commit with the line canvases drawn ${median(us.map((u) => u.commit)).toFixed(1)} ms; ` +
     `to the next frame incl. software raster ${median(us.map((u) => u.toNextFrame)).toFixed(0)} ms`
   );
 }
 
 export async function benchChart(server: StaticServer, log: (s: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const m4Line = new Map<number, UpdateTiming[]>();
-  const m4Path = new Map<number, UpdateTiming[]>();
-  let m4PathWide: UpdateTiming[] = [];
+  const viaM4 = new Map<number, UpdateTiming[]>();
   let maxPoints = 0;
   let plotWidth = 0;
   let workerRuns: number[] = [];
@@ -94,16 +99,24 @@ export async function benchChart(server: StaticServer, log: (s: string) => void)
     plotWidth = (await p.call('init', CHART)).columns;
     for (const n of SIZES) {
       const r = await p.call('generate', { count: 4, points: n, seed: 300 });
-      m4Line.set(n, await updates(p, 'm4', r.from, r.to, 11, 2));
-      m4Path.set(n, await updates(p, 'm4-path', r.from, r.to, 11, 2, HAIRLINE));
-      if (n === 1_000_000) m4PathWide = await updates(p, 'm4-path', r.from, r.to, 11, 2, 1.5);
-      for (const u of [...(m4Line.get(n) ?? []), ...(m4Path.get(n) ?? [])]) maxPoints = Math.max(maxPoints, u.maxSeriesPoints);
-      log(`chart m4 ${label(n)}: <Line> ${median((m4Line.get(n) ?? []).map((u) => u.total)).toFixed(0)} ms, path ${median((m4Path.get(n) ?? []).map((u) => u.total)).toFixed(0)} ms`);
+      const us = await updates(p, 'm4', r.from, r.to, 11, 2);
+      viaM4.set(n, us);
+      for (const u of us) maxPoints = Math.max(maxPoints, u.maxSeriesPoints);
+      log(`chart m4 ${label(n)}: ${median(us.map((u) => u.total)).toFixed(0)} ms`);
     }
     // M4 of one 1M-point series: worker round trip vs the same code blocking the UI thread.
     const one = await p.call('generate', { count: 1, points: 1_000_000, seed: 301, keepInPage: true });
-    workerRuns = await sample(15, async (i) => (await p.call('workerView', { index: 0, from: one.from + (i % 2) * 3333, to: one.to, reuse: false })).ms, 3);
-    mainRuns = await sample(15, async (i) => (await p.call('mainThreadView', { index: 0, from: one.from + (i % 2) * 3333, to: one.to })).ms, 3);
+    workerRuns = await sample(
+      15,
+      async (i) =>
+        (await p.call('workerView', { index: 0, from: one.from + (i % 2) * 3333, to: one.to, reuse: false })).ms,
+      3,
+    );
+    mainRuns = await sample(
+      15,
+      async (i) => (await p.call('mainThreadView', { index: 0, from: one.from + (i % 2) * 3333, to: one.to })).ms,
+      3,
+    );
     log(`m4 1M in Chromium: worker ${median(workerRuns).toFixed(1)} ms, UI thread ${median(mainRuns).toFixed(1)} ms`);
   } finally {
     await p.close();
@@ -114,41 +127,26 @@ export async function benchChart(server: StaticServer, log: (s: string) => void)
 
   for (const n of SIZES) {
     const rawResult = raw.get(n) ?? { values: [], capped: false };
-    const baseline = { name: `every point into recharts <Line> (${4 * n} points)`, values: rawResult.values, capped: rawResult.capped, capMs: RAW_CAP_MS };
-    const line = m4Line.get(n) ?? [];
-    const path = m4Path.get(n) ?? [];
-    const detail = detailOf;
+    const baseline = {
+      name: `every point into the same chart, no M4 (${4 * n} points)`,
+      values: rawResult.values,
+      capped: rawResult.capped,
+      capMs: RAW_CAP_MS,
+    };
+    const us = viaM4.get(n) ?? [];
     figures.push(
       figure({
-        id: `chart.m4-line.${label(n)}`,
-        name: `Chart update, 4 × ${label(n)} points: M4 worker → recharts <Line>`,
+        id: `chart.m4.${label(n)}`,
+        name: `Chart update, 4 × ${label(n)} points: M4 worker → the app's TimeChart`,
         unit: 'ms',
-        values: line.map((u) => u.total),
+        values: us.map((u) => u.total),
         baseline,
         budget: UPDATE_BUDGET,
-        note: `${line[0]?.points ?? 0} points drawn; ${detail(line)}.`,
-      }),
-      figure({
-        id: `chart.m4-path.${label(n)}`,
-        name: `Chart update, 4 × ${label(n)} points: M4 worker → path layer in recharts, 1 px lines`,
-        unit: 'ms',
-        values: path.map((u) => u.total),
-        baseline,
-        budget: UPDATE_BUDGET,
-        note: `${path[0]?.points ?? 0} points drawn; ${detail(path)}.`,
+        note: `${us[0]?.points ?? 0} points drawn; ${detailOf(us)}.`,
       }),
     );
   }
   figures.push(
-    figure({
-      id: 'chart.m4-path-1.5px.1M',
-      name: 'Chart update, 4 × 1M points: M4 worker → path layer, 1.5 px lines (the app’s width)',
-      unit: 'ms',
-      values: m4PathWide.map((u) => u.total),
-      baseline: { name: 'every point into recharts <Line>', values: raw.get(1_000_000)?.values ?? [], capped: raw.get(1_000_000)?.capped, capMs: RAW_CAP_MS },
-      budget: UPDATE_BUDGET,
-      note: `Same as the 1 px row but stroked at 1.5 px: ${detailOf(m4PathWide)}.`,
-    }),
     figure({
       id: 'm4.worker.1m',
       name: 'M4 of 1M points in the Web Worker (Chromium, round trip from the UI thread)',

@@ -22,7 +22,11 @@ export interface RawSeries {
   v: Float64Array;
 }
 
-export function latencySeries(points: number, seed: number, opts: { t0?: number; stepMs?: number; gaps?: boolean } = {}): RawSeries {
+export function latencySeries(
+  points: number,
+  seed: number,
+  opts: { t0?: number; stepMs?: number; gaps?: boolean } = {},
+): RawSeries {
   const t0 = opts.t0 ?? BENCH_T0;
   const step = opts.stepMs ?? STEP_MS;
   const rnd = prng(seed);

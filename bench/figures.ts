@@ -1,10 +1,10 @@
 /**
  * What every benchmark produces: a figure (median, min, max over several runs) next to a naive baseline measured
- * in the same process, their ratio, and the DESIGN.md budget it is judged against.
+ * in the same process, their ratio, and the docs/design.md budget it is judged against.
  */
 import { median, percentile } from './data';
 
-export type Unit = 'ms' | 'samples/s' | 'MB' | 'points' | 'pixels';
+export type Unit = 'ms' | 'samples/s' | 'MB' | 'points' | 'pixels' | '%' | '/min' | 'KB/min';
 
 export interface Stats {
   runs: number;
@@ -22,7 +22,7 @@ export interface Baseline extends Stats {
 }
 
 export interface Budget {
-  /** As written in DESIGN.md, e.g. "≤ 50 ms p95". */
+  /** As written in docs/design.md, e.g. "≤ 50 ms p95". */
   text: string;
   op: '<=' | '>=';
   limit: number;
@@ -46,7 +46,13 @@ export interface Figure extends Stats {
 
 export function stats(values: number[]): Stats {
   if (values.length === 0) return { runs: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN, p95: Number.NaN };
-  return { runs: values.length, median: median(values), min: Math.min(...values), max: Math.max(...values), p95: percentile(values, 0.95) };
+  return {
+    runs: values.length,
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    p95: percentile(values, 0.95),
+  };
 }
 
 export function figure(f: {
@@ -61,7 +67,14 @@ export function figure(f: {
 }): Figure {
   const s = stats(f.values);
   const better = f.better ?? 'lower';
-  const base: Baseline | null = f.baseline ? { name: f.baseline.name, ...stats(f.baseline.values), capped: f.baseline.capped === true, capMs: f.baseline.capMs } : null;
+  const base: Baseline | null = f.baseline
+    ? {
+        name: f.baseline.name,
+        ...stats(f.baseline.values),
+        capped: f.baseline.capped === true,
+        capMs: f.baseline.capMs,
+      }
+    : null;
   let ratio: number | null = null;
   if (base && Number.isFinite(base.median) && Number.isFinite(s.median) && s.median > 0 && base.median > 0) {
     ratio = better === 'lower' ? base.median / s.median : s.median / base.median;
@@ -72,7 +85,19 @@ export function figure(f: {
     const v = s[budget.stat];
     met = Number.isFinite(v) ? (budget.op === '<=' ? v <= budget.limit : v >= budget.limit) : false;
   }
-  return { id: f.id, name: f.name, unit: f.unit, better, ...s, baseline: base, baselineMedian: base?.median ?? null, ratio, budget, met, note: f.note ?? '' };
+  return {
+    id: f.id,
+    name: f.name,
+    unit: f.unit,
+    better,
+    ...s,
+    baseline: base,
+    baselineMedian: base?.median ?? null,
+    ratio,
+    budget,
+    met,
+    note: f.note ?? '',
+  };
 }
 
 /** Runs `fn` `warmup` times unrecorded, then `runs` times; fn returns the measured value. */
@@ -93,5 +118,9 @@ export async function timeMs(fn: () => unknown): Promise<number> {
 /** A figure that could not be measured (a component missing, a crash): reported, never silently dropped. */
 export function failedFigure(id: string, name: string, unit: Unit, budget: Budget | null, error: unknown): Figure {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return { ...figure({ id, name, unit, values: [], budget }), met: budget ? false : null, note: `NOT MEASURED: ${message}` };
+  return {
+    ...figure({ id, name, unit, values: [], budget }),
+    met: budget ? false : null,
+    note: `NOT MEASURED: ${message}`,
+  };
 }

@@ -25,7 +25,13 @@ export function judgeInput(seed = 11): JudgeInput {
     metrics: Array.from({ length: METRICS }, (_, i) =>
       i % 5 === 4
         ? { name: `p99_${i}`, kind: 'quantile' as const, quantile: 0.99, baseline: arm(1), canary: arm(1) }
-        : { name: `latency_${i}`, kind: 'latency' as const, critical: i === 3, baseline: arm(1), canary: arm(i === 3 ? 1.2 : 1) },
+        : {
+            name: `latency_${i}`,
+            kind: 'latency' as const,
+            critical: i === 3,
+            baseline: arm(1),
+            canary: arm(i === 3 ? 1.2 : 1),
+          },
     ),
   };
 }
@@ -56,19 +62,29 @@ export async function benchJudge(log: (s: string) => void): Promise<Figure[]> {
 
     const blocked: number[] = [];
     let verdict = '';
-    const workerRuns = await sample(9, async () => {
-      const r = await viaWorker();
-      blocked.push(postMs);
-      verdict = r.out.verdict;
-      return r.ms;
-    }, 2);
+    const workerRuns = await sample(
+      9,
+      async () => {
+        const r = await viaWorker();
+        blocked.push(postMs);
+        verdict = r.out.verdict;
+        return r.ms;
+      },
+      2,
+    );
     blocked.splice(0, 2); // warm-up runs
-    const mainRuns = await sample(9, () => {
-      const start = performance.now();
-      judge(input);
-      return performance.now() - start;
-    }, 2);
-    log(`judge: worker ${median(workerRuns).toFixed(1)} ms (main thread blocked ${median(blocked).toFixed(1)} ms), main thread ${median(mainRuns).toFixed(1)} ms; verdict ${verdict}`);
+    const mainRuns = await sample(
+      9,
+      () => {
+        const start = performance.now();
+        judge(input);
+        return performance.now() - start;
+      },
+      2,
+    );
+    log(
+      `judge: worker ${median(workerRuns).toFixed(1)} ms (main thread blocked ${median(blocked).toFixed(1)} ms), main thread ${median(mainRuns).toFixed(1)} ms; verdict ${verdict}`,
+    );
     return [
       figure({
         id: 'judge.worker',

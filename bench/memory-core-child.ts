@@ -24,7 +24,8 @@ function wire(t: ArrayLike<number>, v: ArrayLike<number>): [number, number | nul
 
 function main(): void {
   const [mode, dir] = process.argv.slice(2);
-  if (!dir || !['ingest', 'view-m4', 'view-raw'].includes(mode)) throw new Error('usage: memory-core-child ingest|view-m4|view-raw <data dir>');
+  if (!dir || !['ingest', 'view-m4', 'view-raw'].includes(mode))
+    throw new Error('usage: memory-core-child ingest|view-m4|view-raw <data dir>');
   const start = performance.now();
   const store = openStore(dir);
   let bytes = 0;
@@ -47,7 +48,9 @@ function main(): void {
     bytes = JSON.stringify({ series }).length; // what the browser host would send
   }
   store.close();
-  process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: performance.now() - start, bytes })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024, ms: performance.now() - start, bytes })}\n`,
+  );
 }
 
 main();

@@ -1,8 +1,8 @@
 /**
  * Peak memory with the 12 × 600k view open:
  *  - the renderer: Chromium's renderer process (page + its M4 worker) peak RSS (VmHWM) after loading the 12
- *    series into the worker and zooming, versus the naive renderer holding every point as chart objects (what a
- *    chart fed raw points needs before drawing; drawing 7.2M points in recharts never finishes);
+ *    series into the worker and zooming with the app's TimeChart, versus the naive page holding every point as a
+ *    {t, v} object (what a chart fed raw points holds; drawing 7.2M points takes minutes per frame);
  *  - the core: the series cache read and M4 to the plot width, versus encoding every point (each in its own
  *    process, after one process wrote the 12 series into a fresh store).
  */
@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBenchPage, REPO_ROOT } from './bench-page';
-import { CHART, HAIRLINE } from './chart';
+import { CHART } from './chart';
 import { median } from './data';
 import { figure, type Figure } from './figures';
 import { POINTS, SERIES } from './interaction';
@@ -23,14 +23,17 @@ const RUNS = 2;
 async function rendererPeak(server: StaticServer, naive: boolean): Promise<number> {
   const p = await openBenchPage(server);
   try {
-    await p.call('init', { ...CHART, strokeWidth: HAIRLINE, worker: !naive });
-    const r = await p.call('generate', { count: SERIES, points: POINTS, seed: 500, raw: naive, worker: !naive });
-    if (!naive) {
-      const day = 86_400_000;
-      for (const [f, t] of [[r.from, r.to], [r.from + day, r.from + 3 * day], [r.from + 2 * day, r.from + 2 * day + 3_600_000], [r.from, r.to]]) {
-        await p.call('update', { mode: 'm4-path', from: f + 1234, to: t, reuse: false });
-      }
-    }
+    await p.call('init', { ...CHART, worker: !naive });
+    const r = await p.call('generate', { count: SERIES, points: POINTS, seed: 500, objects: naive, worker: !naive });
+    const day = 86_400_000;
+    const views = [
+      [r.from, r.to],
+      [r.from + day, r.from + 3 * day],
+      [r.from + 2 * day, r.from + 2 * day + 3_600_000],
+      [r.from, r.to],
+    ];
+    // The naive page only holds the points: drawing 7.2M points takes minutes per frame (the chart rows' baseline).
+    if (!naive) for (const [f, t] of views) await p.call('update', { mode: 'm4', from: f + 1234, to: t, reuse: false });
     const renderers = p.browser.processes().filter((x) => x.type === 'renderer');
     if (renderers.length === 0) throw new Error('memory bench: no Chromium renderer process found in /proc');
     return Math.max(...renderers.map((x) => x.peakRss));
@@ -39,16 +42,24 @@ async function rendererPeak(server: StaticServer, naive: boolean): Promise<numbe
   }
 }
 
-function coreChild(mode: 'ingest' | 'view-m4' | 'view-raw', dir: string): Promise<{ maxRssBytes: number; ms: number; bytes: number }> {
+function coreChild(
+  mode: 'ingest' | 'view-m4' | 'view-raw',
+  dir: string,
+): Promise<{ maxRssBytes: number; ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'memory-core-child.ts'), mode, dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'bench', 'memory-core-child.ts'), mode, dir],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('close', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`memory-core-child ${mode} exited ${code}: ${err.slice(-500)}`));
+      if (code !== 0 || !line.startsWith('{'))
+        reject(new Error(`memory-core-child ${mode} exited ${code}: ${err.slice(-500)}`));
       else resolve(JSON.parse(line) as { maxRssBytes: number; ms: number; bytes: number });
     });
   });
@@ -87,7 +98,7 @@ export async function benchMemory(server: StaticServer, log: (s: string) => void
       name: 'Peak RSS of the renderer with the 12 × 600k view open (page + M4 worker)',
       unit: 'MB',
       values: withWorker,
-      baseline: { name: 'renderer holding every point as chart objects (not drawn)', values: naive },
+      baseline: { name: 'the page holding every point as {t, v} objects (not drawn), no M4 worker', values: naive },
       note: 'Chromium renderer process VmHWM; the 7.2M points live in the worker as Float64Arrays (115 MB).',
     }),
     figure({

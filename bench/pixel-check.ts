@@ -1,5 +1,6 @@
 /**
- * The M4 pixel check: the same recharts chart drawn in Chromium from every point and from the M4 worker's output,
+ * The M4 pixel check: the app's own chart (TimeChart, its line canvases) drawn in Chromium from every point and from
+ * the M4 worker's output,
  * screenshots of the plot area compared pixel by pixel. A control — every k-th point, as many points as M4 sends
  * — shows the comparison does catch what a careless downsampler loses.
  */
@@ -13,8 +14,6 @@ export interface PixelCheckOptions {
   series: number;
   points: number;
   seed: number;
-  /** Line width in CSS px (the app draws 1.5). */
-  strokeWidth: number;
 }
 
 export interface PixelCheckResult {
@@ -28,9 +27,20 @@ export interface PixelCheckResult {
   nth: PixelDiff;
 }
 
-export const PIXEL_CHECK_DEFAULTS: PixelCheckOptions = { width: 1000, height: 300, series: 2, points: 100_000, seed: 42, strokeWidth: 1.5 };
+export const PIXEL_CHECK_DEFAULTS: PixelCheckOptions = {
+  width: 1000,
+  height: 300,
+  series: 2,
+  points: 100_000,
+  seed: 42,
+};
 
-async function shot(p: OpenBenchPage, mode: 'raw' | 'm4' | 'nth', from: number, to: number): Promise<{ image: Rgba; points: number[] }> {
+async function shot(
+  p: OpenBenchPage,
+  mode: 'raw' | 'm4' | 'nth',
+  from: number,
+  to: number,
+): Promise<{ image: Rgba; points: number[] }> {
   const shown = await p.call('show', { mode, from, to });
   if (!shown.drawn) throw new Error(`pixel check: the ${mode} chart was not drawn`);
   const box = await p.call('plotBox', undefined);
@@ -38,13 +48,24 @@ async function shot(p: OpenBenchPage, mode: 'raw' | 'm4' | 'nth', from: number, 
   return { image: decodePng(png), points: shown.points };
 }
 
-export async function runPixelCheck(p: OpenBenchPage, options: PixelCheckOptions = PIXEL_CHECK_DEFAULTS): Promise<PixelCheckResult> {
-  // No axes: the plot is the whole chart, so M4's columns are exactly the plot's device-pixel columns.
-  const geometry = await p.call('init', { width: options.width, height: options.height, axes: false, strokeWidth: options.strokeWidth });
+export async function runPixelCheck(
+  p: OpenBenchPage,
+  options: PixelCheckOptions = PIXEL_CHECK_DEFAULTS,
+): Promise<PixelCheckResult> {
+  // Full scale: the same y-axis for every point and for M4 (which keeps each column's extremes). The screenshots
+  // are of the plot alone, whose device-pixel columns are M4's columns.
+  const geometry = await p.call('init', { width: options.width, height: options.height, fullScale: true });
   if (!Number.isInteger(geometry.plotWidth * geometry.dpr) || geometry.columns !== geometry.plotWidth * geometry.dpr) {
-    throw new Error(`pixel check: M4 columns (${geometry.columns}) do not match the plot's device pixels (${geometry.plotWidth} × ${geometry.dpr})`);
+    throw new Error(
+      `pixel check: M4 columns (${geometry.columns}) do not match the plot's device pixels (${geometry.plotWidth} × ${geometry.dpr})`,
+    );
   }
-  const range = await p.call('generate', { count: options.series, points: options.points, seed: options.seed, raw: true, keepInPage: true });
+  const range = await p.call('generate', {
+    count: options.series,
+    points: options.points,
+    seed: options.seed,
+    keepInPage: true,
+  });
   const full = await shot(p, 'raw', range.from, range.to);
   const viaM4 = await shot(p, 'm4', range.from, range.to);
   const nth = await shot(p, 'nth', range.from, range.to);

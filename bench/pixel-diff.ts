@@ -44,7 +44,8 @@ function inkNear(img: Rgba, x: number, y: number, bg: [number, number, number], 
 }
 
 export function comparePixels(a: Rgba, b: Rgba, background: [number, number, number] = [255, 255, 255]): PixelDiff {
-  if (a.width !== b.width || a.height !== b.height) throw new Error(`screenshots differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
+  if (a.width !== b.width || a.height !== b.height)
+    throw new Error(`screenshots differ in size: ${a.width}×${a.height} vs ${b.width}×${b.height}`);
   let differing = 0;
   let strong = 0;
   let offLine = 0;
@@ -70,11 +71,23 @@ export function comparePixels(a: Rgba, b: Rgba, background: [number, number, num
       const ca = coverage(a, i, background);
       const cb = coverage(b, i, background);
       if (ca >= 0.5 || cb >= 0.5) inkPixels++;
-      if ((ca >= 0.5 && !inkNear(b, x, y, background, 0.1)) || (cb >= 0.5 && !inkNear(a, x, y, background, 0.1))) structural++;
+      if ((ca >= 0.5 && !inkNear(b, x, y, background, 0.1)) || (cb >= 0.5 && !inkNear(a, x, y, background, 0.1)))
+        structural++;
     }
   }
   const pixels = a.width * a.height;
-  return { width: a.width, height: a.height, pixels, differing, strong, maxChannelDelta, meanDelta: sum / (255 * 3 * pixels), inkPixels, structural, offLine };
+  return {
+    width: a.width,
+    height: a.height,
+    pixels,
+    differing,
+    strong,
+    maxChannelDelta,
+    meanDelta: sum / (255 * 3 * pixels),
+    inkPixels,
+    structural,
+    offLine,
+  };
 }
 
 export function describeDiff(d: PixelDiff): string {

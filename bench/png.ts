@@ -30,7 +30,9 @@ export function decodePng(png: Buffer): Rgba {
       height = body.readUInt32BE(4);
       const [depth, colorType, , , interlace] = [body[8], body[9], body[10], body[11], body[12]];
       if (depth !== 8 || interlace !== 0 || (colorType !== 2 && colorType !== 6)) {
-        throw new Error(`unsupported PNG: bit depth ${depth}, colour type ${colorType}, interlace ${interlace} (expected 8-bit RGB/RGBA, not interlaced)`);
+        throw new Error(
+          `unsupported PNG: bit depth ${depth}, colour type ${colorType}, interlace ${interlace} (expected 8-bit RGB/RGBA, not interlaced)`,
+        );
       }
       channels = colorType === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(body);
@@ -39,7 +41,8 @@ export function decodePng(png: Buffer): Rgba {
   if (!width || !channels) throw new Error('PNG has no IHDR chunk');
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * channels;
-  if (raw.length < height * (stride + 1)) throw new Error(`PNG image data is short: ${raw.length} bytes for ${width}×${height}`);
+  if (raw.length < height * (stride + 1))
+    throw new Error(`PNG image data is short: ${raw.length} bytes for ${width}×${height}`);
   const pixels = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];

@@ -1,6 +1,6 @@
 /**
  * Writes bench/out/latest.json (every figure with its runs' median/min/max/p95, baseline and ratio) and
- * bench/out/latest.md (the table with each figure's DESIGN.md budget, and for each missed budget the gap and its
+ * bench/out/latest.md (the table with each figure's docs/design.md budget, and for each missed budget the gap and its
  * cause). `tsx bench/report.ts` re-renders the markdown from latest.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,14 @@ export interface BenchReport {
   name: string;
   startedAt: string;
   durationS: number;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; chromium: string; loadAverage: { start: number[]; end: number[] } };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+    node: string;
+    chromium: string;
+    loadAverage: { start: number[]; end: number[] };
+  };
   figures: Figure[];
 }
 
@@ -23,6 +30,9 @@ function num(v: number, unit: Unit): string {
   if (unit === 'samples/s') return v >= 1000 ? `${Math.round(v / 1000).toLocaleString('en')}k/s` : `${v.toFixed(0)}/s`;
   if (unit === 'MB') return `${v.toFixed(0)} MB`;
   if (unit === 'points' || unit === 'pixels') return `${Math.round(v).toLocaleString('en')}`;
+  if (unit === '%') return `${v.toFixed(2)} %`;
+  if (unit === '/min') return `${v.toFixed(1)} /min`;
+  if (unit === 'KB/min') return `${v.toFixed(0)} KB/min`;
   if (v >= 10_000) return `${(v / 1000).toFixed(1)} s`;
   return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ms`;
 }
@@ -54,7 +64,7 @@ export function renderMarkdown(r: BenchReport): string {
       `Load average at start ${m.loadAverage.start.map((x) => x.toFixed(1)).join(' / ')}, at end ${m.loadAverage.end.map((x) => x.toFixed(1)).join(' / ')} (the machine is shared: absolute times drift, ratios much less).`,
     '',
     'Each figure: several runs, median (p95, min–max) next to a naive baseline measured in the same process. ' +
-      'Ratio = how many times better than the baseline (> 1 better; "> ×N" when the baseline hit its time cap). Budgets from DESIGN.md.',
+      'Ratio = how many times better than the baseline (> 1 better; "> ×N" when the baseline hit its time cap). Budgets from docs/design.md.',
     '',
     '| Figure | Median | p95 | Min – max | Runs | Baseline (median) | Ratio | Budget | Budget met |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -78,12 +88,13 @@ export function renderMarkdown(r: BenchReport): string {
     lines.push(`- ${gaps.join('; ')}. ${GAP_CAUSES[key] ?? group[0].note}`);
   }
   lines.push('', '## How each figure was measured', '');
-  for (const f of r.figures) lines.push(`- **${f.name}** — ${f.note || 'see bench/'}${f.baseline ? ` Baseline: ${f.baseline.name}.` : ''}`);
+  for (const f of r.figures)
+    lines.push(`- **${f.name}** — ${f.note || 'see bench/'}${f.baseline ? ` Baseline: ${f.baseline.name}.` : ''}`);
   lines.push(
     '',
     '## Reproduce',
     '',
-    '`npm run bench` (builds the app, then `tsx bench/run.ts`; no network; about 3–4 minutes on this 2-core machine). Needs Debian `chromium`, ' +
+    '`npm run bench` (builds the app, then `tsx bench/run.ts`; no network; about 6 minutes on a quiet 2-core machine, longer under load). Where the time goes: `tsx bench/app/profile-app.ts` (CPU profile of the shipped renderer). Needs Debian `chromium`, ' +
       '`postgresql` and `npm ci --prefix test/components/unleash`. It writes bench/out/latest.json and bench/out/latest.md and exits 0 even when a budget is missed.',
     '',
   );

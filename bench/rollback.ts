@@ -43,14 +43,41 @@ export async function benchRollback(log: (s: string) => void): Promise<Figure[]>
   let core: ReturnType<typeof createCore> | undefined;
   let host: Awaited<ReturnType<typeof startHttpHost>> | undefined;
   try {
-    await admin('POST', '/api/admin/projects/default/features', { name: FLAG, type: 'release', description: 'benchmark flag' });
-    await admin('POST', `${envPath}/strategies`, { name: 'flexibleRollout', parameters: { rollout: '25', stickiness: 'default', groupId: FLAG }, constraints: [] });
+    await admin('POST', '/api/admin/projects/default/features', {
+      name: FLAG,
+      type: 'release',
+      description: 'benchmark flag',
+    });
+    await admin('POST', `${envPath}/strategies`, {
+      name: 'flexibleRollout',
+      parameters: { rollout: '25', stickiness: 'default', groupId: FLAG },
+      constraints: [],
+    });
     await admin('POST', `${envPath}/on`);
 
-    const c = createCore({ dataDir, resourcesDir: join(REPO_ROOT, 'resources'), secrets: envSecretResolver((id) => c.store.records.connections.get(id)), version: 'bench', demo: false });
+    const c = createCore({
+      dataDir,
+      resourcesDir: join(REPO_ROOT, 'resources'),
+      secrets: envSecretResolver((id) => c.store.records.connections.get(id)),
+      version: 'bench',
+      demo: false,
+    });
     core = c;
-    core.connections.save(UnleashConnection.parse({ id: 'bench-unleash', name: 'Bench Unleash', kind: 'unleash', url: unleash.url, tokenEnv: TOKEN_ENV }));
-    host = await startHttpHost({ registrar: createRegistrar(createHandlers(core)), bus: core.bus, staticDir: dataDir, port: 0 });
+    core.connections.save(
+      UnleashConnection.parse({
+        id: 'bench-unleash',
+        name: 'Bench Unleash',
+        kind: 'unleash',
+        url: unleash.url,
+        tokenEnv: TOKEN_ENV,
+      }),
+    );
+    host = await startHttpHost({
+      registrar: createRegistrar(createHandlers(core)),
+      bus: core.bus,
+      staticDir: dataDir,
+      port: 0,
+    });
     const rpc = `${host.url}rpc/flags:rollback`;
     const bearer = `Bearer ${host.token}`;
 
@@ -59,11 +86,20 @@ export async function benchRollback(log: (s: string) => void): Promise<Figure[]>
       const res = await fetch(rpc, {
         method: 'POST',
         headers: { authorization: bearer, 'content-type': 'application/json' },
-        body: JSON.stringify({ connectionId: 'bench-unleash', flagKey: FLAG, env: 'production', comment: 'benchmark rollback' }),
+        body: JSON.stringify({
+          connectionId: 'bench-unleash',
+          flagKey: FLAG,
+          env: 'production',
+          comment: 'benchmark rollback',
+        }),
       });
-      const envelope = (await res.json()) as { result?: { readBack: { enabled: boolean } }; error?: { message: string } };
+      const envelope = (await res.json()) as {
+        result?: { readBack: { enabled: boolean } };
+        error?: { message: string };
+      };
       const ms = performance.now() - start;
-      if (!envelope.result || envelope.result.readBack.enabled !== false) throw new Error(`rollback not confirmed: ${envelope.error?.message ?? JSON.stringify(envelope)}`);
+      if (!envelope.result || envelope.result.readBack.enabled !== false)
+        throw new Error(`rollback not confirmed: ${envelope.error?.message ?? JSON.stringify(envelope)}`);
       return ms;
     };
     const raw = async (): Promise<number> => {
@@ -86,7 +122,9 @@ export async function benchRollback(log: (s: string) => void): Promise<Figure[]>
       }
     }
     const audit = core.store.audit.list({ limit: 500 }).length;
-    log(`rollback: p50 ${percentile(rampart, 0.5).toFixed(1)} / p95 ${percentile(rampart, 0.95).toFixed(1)} ms; raw p50 ${percentile(direct, 0.5).toFixed(1)} ms`);
+    log(
+      `rollback: p50 ${percentile(rampart, 0.5).toFixed(1)} / p95 ${percentile(rampart, 0.95).toFixed(1)} ms; raw p50 ${percentile(direct, 0.5).toFixed(1)} ms`,
+    );
     const note = `${RUNS} rollbacks of a flexibleRollout flag (rollbackMode off), each confirmed by reading the flag back; ${audit} actions in the audit log (intent + result rows each).`;
     return [
       figure({

@@ -24,7 +24,11 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
   const series = latencySeries(SAMPLES, 202);
   const from = series.t[0];
   const to = series.t[SAMPLES - 1];
-  const key = seriesQueryKey('bench-prometheus', 'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[1m]))', 1000);
+  const key = seriesQueryKey(
+    'bench-prometheus',
+    'histogram_quantile(0.99, rate(http_request_duration_seconds_bucket[1m]))',
+    1000,
+  );
   const labels = { service: 'checkout', feature_flag_result_variant: 'on' };
 
   // Batched: the cache's own write (one transaction of INSERT OR REPLACE), into a fresh database each run.
@@ -36,7 +40,8 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
       const start = performance.now();
       db.store.series.write(key, [{ labels, t: series.t, v: series.v }], from, to);
       const rate = SAMPLES / ((performance.now() - start) / 1000);
-      if (i === 0 && !kept) kept = db; // keep one full database for the read figure
+      if (i === 0 && !kept)
+        kept = db; // keep one full database for the read figure
       else {
         db.store.close();
         rmSync(db.dir, { recursive: true, force: true });
@@ -51,7 +56,9 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
     3,
     () => {
       const db = freshStore();
-      const put = db.store.db.prepare('INSERT OR REPLACE INTO series_points (query_key, labels_key, t, v) VALUES (?, ?, ?, ?)');
+      const put = db.store.db.prepare(
+        'INSERT OR REPLACE INTO series_points (query_key, labels_key, t, v) VALUES (?, ?, ?, ?)',
+      );
       const lk = JSON.stringify(Object.entries(labels).sort());
       const start = performance.now();
       let n = 0;
@@ -94,7 +101,9 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
       if (n !== 3601) throw new Error(`sqlite bench: filtered ${n} rows, expected 3601`);
       return performance.now() - start;
     });
-    log(`sqlite read 1 h: ${median(hourRuns).toFixed(2)} ms (${rows} rows); whole series + filter ${median(readAll).toFixed(0)} ms`);
+    log(
+      `sqlite read 1 h: ${median(hourRuns).toFixed(2)} ms (${rows} rows); whole series + filter ${median(readAll).toFixed(0)} ms`,
+    );
     return [
       figure({
         id: 'sqlite.ingest',
@@ -102,7 +111,10 @@ export async function benchSqlite(log: (s: string) => void): Promise<Figure[]> {
         unit: 'samples/s',
         better: 'higher',
         values: batched,
-        baseline: { name: `one INSERT per sample, no transaction (rate over the first ${BASELINE_CAP_MS / 1000} s)`, values: perInsert },
+        baseline: {
+          name: `one INSERT per sample, no transaction (rate over the first ${BASELINE_CAP_MS / 1000} s)`,
+          values: perInsert,
+        },
         budget: { text: '≥ 400k samples/s', op: '>=', limit: 400_000, stat: 'median' },
         note: 'Real schema (series_points WITHOUT ROWID, key: 24-char query key, labels key, t) and pragmas (WAL, synchronous=FULL).',
       }),

@@ -26,7 +26,13 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' }).end(body),
+      (body) =>
+        res
+          .writeHead(200, {
+            'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'Cache-Control': 'no-store',
+          })
+          .end(body),
       () => res.writeHead(404).end('not found'),
     );
   });

@@ -7,7 +7,9 @@ import type { RampartBridge, RampartRequests } from './api';
  * contract's push events only. The Electron event object never reaches the page.
  */
 const request = Object.freeze(
-  Object.fromEntries(REQUEST_CHANNELS.map((channel) => [channel, (payload: unknown) => ipcRenderer.invoke(channel, payload)])),
+  Object.fromEntries(
+    REQUEST_CHANNELS.map((channel) => [channel, (payload: unknown) => ipcRenderer.invoke(channel, payload)]),
+  ),
 ) as unknown as RampartRequests;
 
 const bridge = {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The Electronegativity gate (SECURITY.md). Electronegativity exits 0 even when it finds problems, so this script
+ * The Electronegativity gate (docs/security.md). Electronegativity exits 0 even when it finds problems, so this script
  * runs it (through its API: security/electronegativity-run.cjs) and exits 1 on any finding at MEDIUM or above that the allowlist
  * (scripts/security/electronegativity-allow.json: [{check, file, reason}]) does not annotate with a reason.
  *
@@ -65,11 +65,15 @@ function main() {
       cpSync(from, join(stage, 'src', rel), { recursive: true });
     }
     const out = join(stage, 'report.json');
-    const run = spawnSync(process.execPath, [join(here, 'security', 'electronegativity-run.cjs'), join(stage, 'src'), electronVersion, out], {
-      encoding: 'utf8',
-      timeout: 300_000,
-      cwd: root,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(here, 'security', 'electronegativity-run.cjs'), join(stage, 'src'), electronVersion, out],
+      {
+        encoding: 'utf8',
+        timeout: 300_000,
+        cwd: root,
+      },
+    );
     if (run.error) fail(`could not run Electronegativity: ${run.error.message}`);
     if (run.status !== 0) fail(`Electronegativity exited with ${run.status}:\n${run.stderr}`);
     let result;
@@ -79,7 +83,10 @@ function main() {
       fail(`Electronegativity wrote no report:\n${run.stdout}${run.stderr}`);
     }
     // A file it cannot parse is a file it did not scan: that must not pass silently.
-    if (result.errors.length) fail(`Electronegativity could not parse some files, so they were not scanned:\n${result.errors.map((e) => `${e.file}: ${e.message}`).join('\n')}`);
+    if (result.errors.length)
+      fail(
+        `Electronegativity could not parse some files, so they were not scanned:\n${result.errors.map((e) => `${e.file}: ${e.message}`).join('\n')}`,
+      );
     if (reportCopy) writeFileSync(reportCopy, JSON.stringify(result.issues, null, 2));
     let allow;
     try {

@@ -23,3 +23,8 @@ if [ ! -f test/components/unleash/node_modules/unleash-server/package.json ]; th
   echo "Installing unleash-server 6.10.1 for the tests (test/components/unleash)"
   npm ci --prefix test/components/unleash --no-audit --no-fund
 fi
+
+if [ ! -f test/components/otel-service/node_modules/unleash-client/package.json ]; then
+  echo "Installing the instrumented test service's SDKs (test/components/otel-service: OpenTelemetry JS 2.x, unleash-client)"
+  npm ci --prefix test/components/otel-service --no-audit --no-fund
+fi

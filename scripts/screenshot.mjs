@@ -8,15 +8,28 @@ import { join } from 'node:path';
 const [url, out, nav, flag] = process.argv.slice(2);
 const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'rampart-shot-')), {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
   viewport: { width: 1440, height: 900 },
 });
 const page = ctx.pages()[0] ?? (await ctx.newPage());
 const problems = [];
-page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+page.on(
+  'console',
+  (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`),
+);
 page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
 await page.goto(url);
-await page.waitForSelector('[data-app-state="loaded"]', { timeout: 30000 }).catch(() => problems.push('never reached data-app-state=loaded'));
+await page
+  .waitForSelector('[data-app-state="loaded"]', { timeout: 30000 })
+  .catch(() => problems.push('never reached data-app-state=loaded'));
 if (flag) {
   await page.locator('[data-testid="flag-row"]', { hasText: flag }).first().click();
   await page.waitForTimeout(2500);

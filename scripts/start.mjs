@@ -23,7 +23,9 @@ if (electron) {
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log('Electron binary not installed here: starting the browser host on the demo workspace instead.\n');
-  const child = spawn(process.execPath, [join(root, 'bin', 'rampart.cjs'), 'serve', ...extra], { stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'bin', 'rampart.cjs'), 'serve', ...extra], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
   let opened = false;
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);

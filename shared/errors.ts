@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 
 /**
  * Error codes every door (IPC, browser host, CLI) returns in the `{error: {code, message}}` envelope.
@@ -33,7 +33,32 @@ export class RampartError extends Error {
 }
 
 export function isRampartError(e: unknown): e is RampartError {
-  return e instanceof RampartError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'RampartError');
+  return (
+    e instanceof RampartError ||
+    (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'RampartError')
+  );
+}
+
+/**
+ * What a caller may act on beyond the code, carried in `details` (never parsed out of the message): the input field
+ * a refusal concerns (a form marks it), the issues of a payload that failed validation, and the one kind of
+ * `blocked` a person may override by an explicit opt-in.
+ */
+export interface ErrorFacts {
+  field?: string;
+  issues?: { path: string[]; message: string }[];
+  /**
+   * `plaintext_keychain`: only a plain-text secret backend exists, so storing needs the user's explicit opt-in.
+   * `no_source_folder`: a code-reference search has no folder to search yet (the view offers to add one).
+   * `metrics_guard`: the metrics guard refused a write; an explicit, audited override may do it anyway.
+   */
+  refusal?: 'plaintext_keychain' | 'no_source_folder' | 'metrics_guard';
+}
+
+export function errorFacts(e: { details?: unknown }): ErrorFacts {
+  return typeof e.details === 'object' && e.details !== null && !Array.isArray(e.details)
+    ? (e.details as ErrorFacts)
+    : {};
 }
 
 /** The wire form of an error. `details` must never contain a secret. */
@@ -41,6 +66,19 @@ export interface WireError {
   code: ErrorCode;
   message: string;
   details?: unknown;
+}
+
+/**
+ * A failure inside an answer that still came back (one metric of a watch, a provider's last error, why data is
+ * stale): the code to branch on and the message for a human, never the vendor's body.
+ */
+export const PartialFailure = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+export type PartialFailure = z.infer<typeof PartialFailure>;
+
+/** The partial failure a thrown value stands for: its code when it is a RampartError, else `internal`. */
+export function partialFailure(e: unknown): PartialFailure {
+  const { code, message } = toWireError(e);
+  return { code, message };
 }
 
 export type Envelope<T> = { result: T } | { error: WireError };

@@ -28,7 +28,13 @@ export interface ServiceModel {
   loadSigma: number;
 }
 
-export const DEFAULT_MODEL: ServiceModel = { requestsPerStep: 3000, medianMs: 80, sigma: 0.6, errorRate: 0.01, loadSigma: 0.05 };
+export const DEFAULT_MODEL: ServiceModel = {
+  requestsPerStep: 3000,
+  medianMs: 80,
+  sigma: 0.6,
+  errorRate: 0.01,
+  loadSigma: 0.05,
+};
 
 /** xoshiro128** — fast, seedable, good enough for simulation. */
 export class Random {
@@ -159,17 +165,30 @@ export function normalOrderStatistic(random: Random, k: number, n: number): numb
 }
 
 /** Simulates one arm for one step. */
-export function simulateArmStep(random: Random, model: ServiceModel, share: number, latencyFactor: number, errorRate: number): ArmStep {
+export function simulateArmStep(
+  random: Random,
+  model: ServiceModel,
+  share: number,
+  latencyFactor: number,
+  errorRate: number,
+): ArmStep {
   const requests = random.poisson(model.requestsPerStep * share);
   if (requests === 0) return { p99: null, requests: 0, errors: 0 };
   const rank = Math.ceil(0.99 * requests); // nearest rank, 1-based
   const z = normalOrderStatistic(random, rank, requests);
-  return { p99: model.medianMs * latencyFactor * Math.exp(model.sigma * z), requests, errors: binomial(random, requests, errorRate) };
+  return {
+    p99: model.medianMs * latencyFactor * Math.exp(model.sigma * z),
+    requests,
+    errors: binomial(random, requests, errorRate),
+  };
 }
 
 /** The brute-force equivalent of simulateArmStep's p99: draw every request, take the nearest-rank p99. */
 export function bruteForceP99(random: Random, model: ServiceModel, requests: number): number {
-  const latencies = Float64Array.from({ length: requests }, () => model.medianMs * Math.exp(model.sigma * random.normal())).sort();
+  const latencies = Float64Array.from(
+    { length: requests },
+    () => model.medianMs * Math.exp(model.sigma * random.normal()),
+  ).sort();
   return latencies[Math.ceil(0.99 * requests) - 1];
 }
 
@@ -188,3 +207,10 @@ export class LoadProcess {
     return Math.exp(this.level);
   }
 }
+
+// The issue-10 simulation (histogram buckets per arm, three latency models, the regression shapes, one watched
+// rollout with the live guard) builds on the primitives above; re-exported so one import serves other simulations
+// (e.g. plans): latency-model.ts (models, regressions, buckets), traffic.ts (one step of one arm), scenarios.ts
+// (simulateRun: a rollout watched exactly as the core watches it).
+export * from './latency-model';
+export * from './traffic';

@@ -1,125 +1,148 @@
 /**
- * One simulated rollout watched live: treatment vs concurrent control, a look after every 1-minute step, and at
- * each look every decision rule the guard could use. Returns the first look at which each rule fired.
+ * One simulated rollout watched live, exactly as the core will watch it (docs/statistics.md "Watching live"):
+ * treatment vs concurrent control over a window that grows by one 1-minute step at a time; the judge runs once per
+ * new data step; the live guard (`guardStep`) is called at EVERY look — `looksPerStep` looks per step, 12 for a
+ * UI refreshing every 5 s — with the latest step's metrics and verdicts, as a core answering every viewer would.
+ * Three metrics: the p99 from merged histogram buckets, the per-minute p99 (each minute's histogram_quantile, the
+ * fallback path) and the error rate. Guards: one per metric, and one per watch (p99 path + errors).
  */
-import type { JudgeMetricInput } from '../../shared/domain/verdict';
+import { BUCKETS, LATENCY_MODELS, NO_REGRESSION, type Regression } from './latency-model';
+import { LoadProcess, Random } from './model';
+import { DEFAULT_TRAFFIC, simulateArmTraffic, type TrafficModel } from './traffic';
+import type { JudgeMetricInput, MetricVerdict } from '../../shared/domain/verdict';
+import { guardStep, type GuardState } from '../../shared/stats/guard';
 import { judge } from '../../shared/stats/judge';
-import { mannWhitney } from '../../shared/stats/mann-whitney';
-import { pooledZTest } from '../../shared/stats/proportions';
-import { armStats } from '../../shared/stats/sample';
-import { alwaysValidFail, sequentialUpdate, sequentialUpdateCounts, type SequentialState } from '../../shared/stats/sequential';
-import { LoadProcess, Random, simulateArmStep, type ServiceModel } from './model';
 
-export const RULES = ['fixed', 'alwaysValidP', 'alwaysValidBad', 'judgeFail', 'judgeSustained3'] as const;
-export type Rule = (typeof RULES)[number];
-
-/**
- * - fixed: the classic fixed-horizon test repeated at every look, two-sided p < 0.05 (Mann-Whitney for p99,
- *   pooled z for errors); in a detection run only a "worse" result counts.
- * - alwaysValidP: always-valid p-value ≤ 0.05 (either side).
- * - alwaysValidBad: the always-valid 95% interval entirely on the bad side — what may act (STATISTICS.md).
- * - judgeFail: the judge's per-metric verdict is fail at this look (a single blip).
- * - judgeSustained3: the judge said fail at 3 consecutive looks — what may act without the always-valid test.
- */
-export type FirstHits = Record<Rule, number | null>;
+export const PATHS = ['histogram', 'perMinute', 'errors'] as const;
+export type Path = (typeof PATHS)[number];
+export const WATCHES = ['histogramWatch', 'perMinuteWatch'] as const;
+export type WatchName = (typeof WATCHES)[number];
+const WATCH_METRICS: Record<WatchName, Path[]> = {
+  histogramWatch: ['histogram', 'errors'],
+  perMinuteWatch: ['perMinute', 'errors'],
+};
 
 export interface RunOptions {
-  model: ServiceModel;
-  /** Share of traffic served the treatment (0.01 = 1%). */
+  model: string;
+  traffic?: TrafficModel;
   exposure: number;
-  looks: number;
-  /** Relative p99 regression of the treatment (0.25 = +25%); 0 for none. */
-  latencyRegression: number;
-  /** Added error probability for the treatment (0.005 = +0.5 pp); 0 for none. */
-  errorRegression: number;
-  /** Stop as soon as every rule of this metric has fired (detection runs). */
-  stopWhenFired: 'p99' | 'errors' | null;
+  /** Maximum steps (minutes). */
+  steps: number;
+  latency: Regression;
+  /** Added error probability of the treatment (0.005 = +0.5 pp). */
+  errorAdded: number;
+  looksPerStep: number;
+  /** Stop once the guards of these paths have acted and at least `minSteps` steps ran (detection runs). */
+  stopPaths: Path[];
+  minSteps: number;
+  /** The metrics judged and guarded (default all three); watch guards run only when all of theirs are judged. */
+  paths?: Path[];
   seed: number;
 }
 
-export interface RunResult {
-  p99: FirstHits;
-  errors: FirstHits;
+export interface RunRecord {
+  steps: number;
+  /** Look (1-based, counted over the whole run) at which each guard first acted. */
+  actLook: Record<Path | WatchName, number | null>;
+  actStep: Record<Path | WatchName, number | null>;
+  trigger: Record<Path, string | null>;
+  /** One character per step: 1 when the fixed-horizon verdict of the path was fail, else 0. */
+  fails: Record<Path, string>;
+  /** At the last step: does the fixed-horizon relative interval exclude 0 (for coverage on identical arms)? */
+  excludesZero: Record<Path, boolean | null>;
 }
 
-const SUSTAIN = 3;
+const NAMES: Record<Path, string> = { histogram: 'p99_hist', perMinute: 'p99_ms', errors: 'errors' };
 
-/** Tracks one metric's rules across looks. */
-class RuleTracker {
-  readonly hits: FirstHits = { fixed: null, alwaysValidP: null, alwaysValidBad: null, judgeFail: null, judgeSustained3: null };
-  private streak = 0;
-  sequential: SequentialState | null = null;
-
-  mark(rule: Rule, look: number): void {
-    if (this.hits[rule] === null) this.hits[rule] = look;
-  }
-
-  judged(verdict: string, look: number): void {
-    this.streak = verdict === 'fail' ? this.streak + 1 : 0;
-    if (verdict === 'fail') this.mark('judgeFail', look);
-    if (this.streak >= SUSTAIN) this.mark('judgeSustained3', look);
-  }
-
-  sequentialLook(look: number): void {
-    if (this.sequential && this.sequential.pValue <= 0.05) this.mark('alwaysValidP', look);
-    if (alwaysValidFail(this.sequential, 'higher')) this.mark('alwaysValidBad', look);
-  }
-
-  allFired(): boolean {
-    return RULES.every((r) => this.hits[r] !== null);
-  }
+function record<K extends string, V>(keys: readonly K[], value: () => V): Record<K, V> {
+  return Object.fromEntries(keys.map((k) => [k, value()])) as Record<K, V>;
 }
 
-export function simulateRun(options: RunOptions): RunResult {
-  const { model, exposure, looks } = options;
-  const random = new Random(options.seed);
-  const load = new LoadProcess(random, model.loadSigma);
-  const treatmentP99: Array<number | null> = [];
-  const controlP99: Array<number | null> = [];
-  let tRequests = 0;
-  let tErrors = 0;
-  let cRequests = 0;
-  let cErrors = 0;
-  const p99 = new RuleTracker();
-  const errors = new RuleTracker();
-  const latencyWorseOnly = options.latencyRegression > 0;
-  const errorsWorseOnly = options.errorRegression > 0;
-  for (let look = 1; look <= looks; look++) {
-    const factor = load.next();
-    const t = simulateArmStep(random, model, exposure, factor * (1 + options.latencyRegression), model.errorRate + options.errorRegression);
-    const c = simulateArmStep(random, model, 1 - exposure, factor, model.errorRate);
-    treatmentP99.push(t.p99);
-    controlP99.push(c.p99);
-    tRequests += t.requests;
-    tErrors += t.errors;
-    cRequests += c.requests;
-    cErrors += c.errors;
-
-    const tv = treatmentP99.filter((v): v is number => v !== null);
-    const cv = controlP99.filter((v): v is number => v !== null);
-    if (tv.length >= 2 && cv.length >= 2) {
-      const mw = mannWhitney(tv, cv);
-      if (mw.pValue < 0.05 && (!latencyWorseOnly || mw.u > (tv.length * cv.length) / 2)) p99.mark('fixed', look);
+export function simulateRun(o: RunOptions): RunRecord {
+  const model = LATENCY_MODELS.find((m) => m.name === o.model);
+  if (!model) throw new Error(`unknown latency model ${o.model}`);
+  const traffic = o.traffic ?? DEFAULT_TRAFFIC;
+  const random = new Random(o.seed);
+  const load = new LoadProcess(random, traffic.loadSigma);
+  const tBuckets = new Float64Array(BUCKETS.length);
+  const cBuckets = new Float64Array(BUCKETS.length);
+  const tP99: Array<number | null> = [];
+  const cP99: Array<number | null> = [];
+  const counts = { te: 0, tn: 0, ce: 0, cn: 0 };
+  const guards = record<Path | WatchName, GuardState | null>([...PATHS, ...WATCHES], () => null);
+  const out: RunRecord = {
+    steps: 0,
+    actLook: record([...PATHS, ...WATCHES], () => null),
+    actStep: record([...PATHS, ...WATCHES], () => null),
+    trigger: record(PATHS, () => null),
+    fails: record(PATHS, () => ''),
+    excludesZero: record(PATHS, () => null),
+  };
+  const paths = o.paths ?? [...PATHS];
+  const guarded: Array<Path | WatchName> = [
+    ...paths,
+    ...WATCHES.filter((w) => WATCH_METRICS[w].every((p) => paths.includes(p))),
+  ];
+  let look = 0;
+  for (let step = 1; step <= o.steps; step++) {
+    const f = load.next();
+    const t = simulateArmTraffic(random, traffic, model, o.exposure, f, o.latency, traffic.errorRate + o.errorAdded);
+    const c = simulateArmTraffic(random, traffic, model, 1 - o.exposure, f, NO_REGRESSION, traffic.errorRate);
+    for (let k = 0; k < BUCKETS.length; k++) {
+      tBuckets[k] += t.buckets[k];
+      cBuckets[k] += c.buckets[k];
     }
-    p99.sequential = sequentialUpdate(p99.sequential, { treatment: armStats(treatmentP99), control: armStats(controlP99) });
-    p99.sequentialLook(look);
-
-    if (tRequests > 0 && cRequests > 0) {
-      const z = pooledZTest(cErrors, cRequests, tErrors, tRequests);
-      if (z.pValue < 0.05 && (!errorsWorseOnly || z.z > 0)) errors.mark('fixed', look);
+    tP99.push(t.p99);
+    cP99.push(c.p99);
+    counts.te += t.errors;
+    counts.tn += t.requests;
+    counts.ce += c.errors;
+    counts.cn += c.requests;
+    const metrics: Record<Path, JudgeMetricInput> = {
+      histogram: {
+        name: NAMES.histogram,
+        kind: 'histogram',
+        quantile: 0.99,
+        bounds: BUCKETS,
+        baseline: Array.from(cBuckets),
+        canary: Array.from(tBuckets),
+      },
+      perMinute: { name: NAMES.perMinute, kind: 'latency', baseline: [...cP99], canary: [...tP99] },
+      errors: {
+        name: NAMES.errors,
+        kind: 'errors',
+        baseline: { errors: counts.ce, total: counts.cn },
+        canary: { errors: counts.te, total: counts.tn },
+      },
+    };
+    const verdicts = judge({ metrics: paths.map((p) => metrics[p]) }).metrics;
+    const byPath = Object.fromEntries(paths.map((p, i) => [p, verdicts[i]])) as Record<Path, MetricVerdict>;
+    for (const p of paths) {
+      out.fails[p] += byPath[p].verdict === 'fail' ? '1' : '0';
+      const ci = byPath[p].relativeCi;
+      out.excludesZero[p] = ci ? ci[0] > 0 || ci[1] < 0 : null;
     }
-    errors.sequential = sequentialUpdateCounts(errors.sequential, { treatment: { errors: tErrors, total: tRequests }, control: { errors: cErrors, total: cRequests } });
-    errors.sequentialLook(look);
-
-    const metrics: JudgeMetricInput[] = [
-      { name: 'p99_ms', kind: 'latency', baseline: controlP99, canary: treatmentP99 },
-      { name: 'errors', kind: 'errors', baseline: { errors: cErrors, total: cRequests }, canary: { errors: tErrors, total: tRequests } },
-    ];
-    const verdicts = judge({ metrics }).metrics;
-    p99.judged(verdicts[0].verdict, look);
-    errors.judged(verdicts[1].verdict, look);
-    if (options.stopWhenFired === 'p99' && p99.allFired()) break;
-    if (options.stopWhenFired === 'errors' && errors.allFired()) break;
+    for (let l = 0; l < o.looksPerStep; l++) {
+      look++;
+      for (const g of guarded) {
+        const paths = (WATCHES as readonly string[]).includes(g) ? WATCH_METRICS[g as WatchName] : [g as Path];
+        const r = guardStep(guards[g], {
+          windowKey: 'w',
+          step,
+          metrics: paths.map((p) => metrics[p]),
+          verdicts: paths.map((p) => byPath[p]),
+          confidence: 0.98,
+        });
+        guards[g] = r.state;
+        if (r.guard.act && out.actLook[g] === null) {
+          out.actLook[g] = look;
+          out.actStep[g] = step;
+          if ((PATHS as readonly string[]).includes(g)) out.trigger[g as Path] = r.guard.trigger;
+        }
+      }
+    }
+    out.steps = step;
+    if (o.stopPaths.length > 0 && step >= o.minSteps && o.stopPaths.every((p) => out.actStep[p] !== null)) break;
   }
-  return { p99: p99.hits, errors: errors.hits };
+  return out;
 }

@@ -7,8 +7,14 @@ import { judge } from '../../shared/stats/judge';
 import { Random } from './model';
 
 const random = new Random(99);
-const sample = (scale: number): number[] => Array.from({ length: 10_000 }, () => scale * Math.exp(0.3 * random.normal()));
-const metrics: JudgeMetricInput[] = Array.from({ length: 20 }, (_, i) => ({ name: `p99_ms_${i}`, kind: 'latency', baseline: sample(100), canary: sample(i === 3 ? 120 : 100) }));
+const sample = (scale: number): number[] =>
+  Array.from({ length: 10_000 }, () => scale * Math.exp(0.3 * random.normal()));
+const metrics: JudgeMetricInput[] = Array.from({ length: 20 }, (_, i) => ({
+  name: `p99_ms_${i}`,
+  kind: 'latency',
+  baseline: sample(100),
+  canary: sample(i === 3 ? 120 : 100),
+}));
 let t0 = performance.now();
 judge({ metrics });
 const coldMs = performance.now() - t0;

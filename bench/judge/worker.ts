@@ -1,17 +1,15 @@
-/** Worker thread: runs chunks of simulated rollouts and posts their first-hit looks back to the main thread. */
+/** Worker thread: runs chunks of simulated rollouts (or SRM windows) and posts their records back. */
 import { parentPort } from 'node:worker_threads';
-import { simulateRun, type RunOptions, type RunResult } from './scenarios';
+import { Random } from './model';
+import { simulateRun, type RunOptions, type RunRecord } from './scenarios';
+import { srmRecord, type SrmRecord } from './srm-runs';
 
-export interface Task {
-  id: number;
-  options: Omit<RunOptions, 'seed'>;
-  seeds: number[];
-}
+export type Task =
+  | { id: number; kind: 'run'; options: Omit<RunOptions, 'seed'>; seeds: number[] }
+  | { id: number; kind: 'srm'; share: number; steps: number; seeds: number[] };
 
-export interface TaskResult {
-  id: number;
-  results: RunResult[];
-}
+export type TaskResult =
+  { id: number; kind: 'run'; results: RunRecord[] } | { id: number; kind: 'srm'; results: SrmRecord[] };
 
 if (!parentPort) throw new Error('bench/judge/worker.ts must run as a worker thread');
 const port = parentPort;
@@ -20,6 +18,11 @@ port.on('message', (task: Task | null) => {
     port.close();
     return;
   }
-  const results = task.seeds.map((seed) => simulateRun({ ...task.options, seed }));
-  port.postMessage({ id: task.id, results } satisfies TaskResult);
+  if (task.kind === 'run') {
+    const results = task.seeds.map((seed) => simulateRun({ ...task.options, seed }));
+    port.postMessage({ id: task.id, kind: 'run', results } satisfies TaskResult);
+  } else {
+    const results = task.seeds.map((seed) => srmRecord(new Random(seed), task.share, task.steps));
+    port.postMessage({ id: task.id, kind: 'srm', results } satisfies TaskResult);
+  }
 });

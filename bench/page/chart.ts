@@ -1,21 +1,39 @@
 /**
- * The chart under test: a recharts LineChart drawn the way the app's TimeChart draws its lines (linear curve,
- * no dots, no animation, gaps not connected, stroke 1.5 unless told otherwise). Written with createElement: bench/** is compiled by the
- * Node tsconfig, which has no JSX.
+ * The chart under test is the app's own: renderer/src/charts/TimeChart (SVG grid and axes, one canvas per series),
+ * given columns the way the canary view gives them (docs/design.md, issue 13 "Measure what ships"). The bench page
+ * only chooses where the columns come from (M4 in the worker, M4 on the UI thread, every point). Written with
+ * createElement: bench/** is compiled by the Node tsconfig, which has no JSX and no DOM — so the component comes in
+ * through the Vite alias `rampart-shipped-chart` (bench/page/vite.config.mts, typed in shipped-chart.d.ts) and its
+ * props are spelled out here against the app's own series type.
  */
-import { createElement as h } from 'react';
-import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
-import { PathLines, type PathSeries } from './path-lines';
+import { createElement as h, type ComponentType } from 'react';
+import { TimeChart } from 'rampart-shipped-chart';
+import type { Columns } from '../../renderer/src/charts/columns';
+import { plotBox } from '../../renderer/src/charts/plot-box';
+import type { ChartSeries } from '../../renderer/src/lib/series';
+import { timeTicks } from '../../renderer/src/lib/time';
 
-export interface ChartPoint {
-  t: number;
-  v: number | null;
+/** The subset of TimeChartProps (renderer/src/charts/TimeChart.tsx) the bench sets. */
+interface ShippedChartProps {
+  width: number;
+  height: number;
+  from: number;
+  to: number;
+  ticks: readonly number[];
+  tickInterval: number;
+  showXAxis: boolean;
+  series: readonly ChartSeries[];
+  leftUnit: 'ms';
+  rightUnit: null;
+  fullScale?: boolean;
 }
 
-export interface ChartSeries {
+const Chart = TimeChart as ComponentType<ShippedChartProps>;
+
+export interface BenchSeries {
   key: string;
   color: string;
-  points: ChartPoint[];
+  cols: Columns;
 }
 
 export interface BenchChartProps {
@@ -23,71 +41,64 @@ export interface BenchChartProps {
   height: number;
   from: number;
   to: number;
-  series: ChartSeries[];
-  /** Series drawn by PathLines instead of recharts' <Line> (needs an explicit yDomain). */
-  paths?: PathSeries[];
-  /** With axes and grid like the app (chart-update figures); without, the plot is the whole chart (pixel check). */
-  axes: boolean;
-  /** Line width in CSS px: the app draws 1.5; ≤ 1 lets Skia rasterize lines as hairlines (far cheaper). */
-  strokeWidth: number;
-  yDomain: [number, number] | null;
+  series: BenchSeries[];
+  /**
+   * Scale the y-axis to every point (the app's "full scale" option) instead of the robust default: the pixel check
+   * needs the same axis for every point and for M4's output, and M4 keeps each column's extremes, not the quantiles.
+   */
+  fullScale: boolean;
 }
 
-/** The app's chart geometry (renderer/src/lib/chart-geometry.ts): left axis 56 px, a right axis slot reserved. */
-export const AXES_MARGIN = { top: 6, right: 8 + 56, bottom: 2, left: 4 };
-export const AXIS_WIDTH = 56;
-export const X_AXIS_HEIGHT = 22;
-const NO_MARGIN = { top: 0, right: 0, bottom: 0, left: 0 };
-// Stable objects: recharts re-registers an axis whenever a prop changes identity.
-const AXIS_TICK = { fontSize: 11, fill: '#9aa1ab' };
-const formatTime = (t: number): string => new Date(t).toISOString().slice(5, 16).replace('T', ' ');
+export const PALETTE = [
+  '#5794f2',
+  '#f2495c',
+  '#73bf69',
+  '#ff9830',
+  '#b877d9',
+  '#33b5e5',
+  '#fade2a',
+  '#8ab8ff',
+  '#ff7383',
+  '#a6dd9e',
+  '#ffb870',
+  '#d2a6ea',
+];
 
-export const PALETTE = ['#5794f2', '#f2495c', '#73bf69', '#ff9830', '#b877d9', '#33b5e5', '#fade2a', '#8ab8ff', '#ff7383', '#a6dd9e', '#ffb870', '#d2a6ea'];
+/** The plot area's width in CSS pixels for a chart of `width` (the app's geometry, with the x-axis shown). */
+export function plotWidthOf(width: number, height: number): number {
+  return plotBox(width, height, true).width;
+}
 
-/** The plot area's width in CSS pixels for a chart of `width`. */
-export function plotWidthOf(width: number, axes: boolean): number {
-  return axes ? width - AXES_MARGIN.left - AXES_MARGIN.right - AXIS_WIDTH : width;
+/** A bench series styled as the app styles a latency series (treatment: solid, 1.5 px). */
+function asChartSeries(s: BenchSeries): ChartSeries {
+  return {
+    key: s.key,
+    metric: s.key,
+    variant: null,
+    role: 'all',
+    chart: 'latency',
+    axis: 'left',
+    unit: 'ms',
+    color: s.color,
+    dash: undefined,
+    name: s.key,
+    cols: s.cols,
+  };
 }
 
 export function BenchChart(p: BenchChartProps): React.JSX.Element {
-  return h(
-    LineChart,
-    { width: p.width, height: p.height, margin: p.axes ? AXES_MARGIN : NO_MARGIN, accessibilityLayer: false },
-    p.axes ? h(CartesianGrid, { stroke: '#2a2f38', strokeDasharray: '0', vertical: true, horizontal: true }) : null,
-    h(XAxis, {
-      dataKey: 't',
-      type: 'number',
-      scale: 'linear',
-      domain: [p.from, p.to],
-      allowDataOverflow: true,
-      hide: !p.axes,
-      height: p.axes ? X_AXIS_HEIGHT : 0,
-      tick: AXIS_TICK,
-      tickFormatter: formatTime,
-    }),
-    h(YAxis, {
-      yAxisId: 'left',
-      width: p.axes ? AXIS_WIDTH : 0,
-      hide: !p.axes,
-      domain: p.yDomain ?? [0, 'auto'],
-      allowDataOverflow: p.yDomain !== null,
-      tick: AXIS_TICK,
-    }),
-    p.paths && p.paths.length > 0 ? h(PathLines, { series: p.paths, from: p.from, to: p.to, yAxisId: 'left', strokeWidth: p.strokeWidth }) : null,
-    ...p.series.map((s) =>
-      h(Line, {
-        key: s.key,
-        yAxisId: 'left',
-        data: s.points,
-        dataKey: 'v',
-        type: 'linear',
-        stroke: s.color,
-        strokeWidth: p.strokeWidth,
-        dot: false,
-        activeDot: false,
-        connectNulls: false,
-        isAnimationActive: false,
-      }),
-    ),
-  );
+  const { ticks, interval } = timeTicks(p.from, p.to, plotWidthOf(p.width, p.height));
+  return h(Chart, {
+    width: p.width,
+    height: p.height,
+    from: p.from,
+    to: p.to,
+    ticks,
+    tickInterval: interval,
+    showXAxis: true,
+    series: p.series.map(asChartSeries),
+    leftUnit: 'ms',
+    rightUnit: null,
+    fullScale: p.fullScale,
+  });
 }

@@ -3,11 +3,12 @@ import { RampartError } from '../../shared/errors';
 import type { FlagStore } from '../flags/flag-store';
 import type { MetricsProvider } from '../metrics/metrics-provider';
 import type { Records } from '../store/records';
-import { createFlagStoreFor, createMetricsProviderFor, type AdapterDeps } from './adapters';
+import { flagKind, metricsKind, type AdapterDeps } from '../kinds';
 
 /**
- * The live set of connections and their adapters. Adapters are built lazily and rebuilt when a connection is
- * saved, so a changed URL or token takes effect on the next call without a restart.
+ * The live set of connections and their adapters, each built by its kind's record (main/kinds/index.ts). Adapters
+ * are built lazily and rebuilt when a connection is saved, so a changed URL or token takes effect on the next call
+ * without a restart.
  */
 export function createConnectionRegistry(records: Records, deps: AdapterDeps) {
   const flagStores = new Map<string, FlagStore>();
@@ -42,8 +43,12 @@ export function createConnectionRegistry(records: Records, deps: AdapterDeps) {
       const cached = flagStores.get(id);
       if (cached) return cached;
       const c = get(id);
-      if (!isFlagConnection(c)) throw new RampartError('bad_request', `Connection '${c.name}' is a ${c.kind} metrics connection, not a flag store`);
-      const store = createFlagStoreFor(c, deps);
+      if (!isFlagConnection(c))
+        throw new RampartError(
+          'bad_request',
+          `Connection '${c.name}' is a ${c.kind} metrics connection, not a flag store`,
+        );
+      const store = flagKind(c).createStore(c, deps);
       flagStores.set(id, store);
       for (const l of listeners) l(c, store);
       return store;
@@ -52,8 +57,12 @@ export function createConnectionRegistry(records: Records, deps: AdapterDeps) {
       const cached = providers.get(id);
       if (cached) return cached;
       const c = get(id);
-      if (!isMetricsConnection(c)) throw new RampartError('bad_request', `Connection '${c.name}' is a ${c.kind} flag store, not a metrics provider`);
-      const p = createMetricsProviderFor(c, deps);
+      if (!isMetricsConnection(c))
+        throw new RampartError(
+          'bad_request',
+          `Connection '${c.name}' is a ${c.kind} flag store, not a metrics provider`,
+        );
+      const p = metricsKind(c).createProvider(c, deps);
       providers.set(id, p);
       return p;
     },

@@ -1,10 +1,10 @@
 import { isFlagConnection, type Connection } from '../../shared/domain/connections';
 import { changeLabel, type FlagChange, type FlagState } from '../../shared/domain/flags';
 import type { FlagRow } from '../../shared/contract/requests';
-import { isRampartError } from '../../shared/errors';
+import { isRampartError, partialFailure } from '../../shared/errors';
 import type { FlagChangeStore } from '../store/flag-changes';
 import type { Records } from '../store/records';
-import type { EventBus } from '../host/registrar';
+import type { EventBus } from './event-bus';
 import type { ConnectionRegistry } from './connections';
 
 const DAY = 86_400_000;
@@ -74,13 +74,14 @@ export function createFlagsService(deps: {
       const known = records.snapshots.list(c.id);
       if (known.length === 0) throw e;
       const fetchedAt = Math.min(...known.map((k) => k.fetchedAt));
-      const reason = isRampartError(e) ? e.message : String(e);
-      return { flags: known.map((k) => k.flag), stale: { fetchedAt, ageMs: now() - fetchedAt, reason } };
+      return { flags: known.map((k) => k.flag), stale: { fetchedAt, ageMs: now() - fetchedAt, ...partialFailure(e) } };
     }
   }
 
   async function list(q: { connectionId?: string; search?: string }): Promise<FlagRow[]> {
-    const targets = connections.list().filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
+    const targets = connections
+      .list()
+      .filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
     const needle = q.search?.trim().toLowerCase();
     const rows: FlagRow[] = [];
     await Promise.all(
@@ -125,19 +126,32 @@ export function createFlagsService(deps: {
       if (isRampartError(e) && e.code === 'not_found') throw e;
       const known = records.snapshots.list(connectionId).find((k) => k.flag.key === flagKey);
       if (!known) throw e;
-      const reason = isRampartError(e) ? e.message : String(e);
-      return { flag: known.flag, capabilities: store.capabilities(), stale: { fetchedAt: known.fetchedAt, ageMs: now() - known.fetchedAt, reason } };
+      return {
+        flag: known.flag,
+        capabilities: store.capabilities(),
+        stale: { fetchedAt: known.fetchedAt, ageMs: now() - known.fetchedAt, ...partialFailure(e) },
+      };
     }
   }
 
   /** Pulls vendor history into the store (errors leave what is already known), then answers from the store. */
-  async function history(q: { connectionId?: string; flagKey?: string; env?: string; from: number; to: number }): Promise<FlagChange[]> {
-    const targets = connections.list().filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
+  async function history(q: {
+    connectionId?: string;
+    flagKey?: string;
+    env?: string;
+    from: number;
+    to: number;
+  }): Promise<FlagChange[]> {
+    const targets = connections
+      .list()
+      .filter((c) => isFlagConnection(c) && (!q.connectionId || c.id === q.connectionId));
     const fresh: FlagChange[] = [];
     await Promise.all(
       targets.map(async (c) => {
         try {
-          const got = await connections.flagStore(c.id).history({ from: q.from, to: q.to, flagKey: q.flagKey, env: q.env });
+          const got = await connections
+            .flagStore(c.id)
+            .history({ from: q.from, to: q.to, flagKey: q.flagKey, env: q.env });
           fresh.push(...got);
         } catch {
           // Stale history is still history; the flag list shows the connection's error.
@@ -145,7 +159,21 @@ export function createFlagsService(deps: {
       }),
     );
     changes.add(fresh);
-    // Echoes are kept in the store (the vendor's record stays intact) and hidden from the timeline.
+    return changesIn(q);
+  }
+
+  /**
+   * THE answer to "flag changes in a window" (the timeline, the incident analysis and the verdict's suspects all
+   * read it): what the store knows, echoes of Rampart's own writes hidden — they are kept in the store (the vendor's
+   * record stays intact), and an echo just outside the window still finds its write, so the margin.
+   */
+  function changesIn(q: {
+    connectionId?: string;
+    flagKey?: string;
+    env?: string;
+    from: number;
+    to: number;
+  }): FlagChange[] {
     const margin = { ...q, from: q.from - ECHO_WINDOW_MS, to: q.to + ECHO_WINDOW_MS };
     return withoutEchoes(changes.list(margin)).filter((c) => c.at >= q.from && c.at <= q.to);
   }
@@ -185,7 +213,12 @@ export function createFlagsService(deps: {
           const o = old?.flag.envs[env];
           if (!o || (o.enabled === s.enabled && o.exposure === s.exposure)) continue;
           const last = latest.get(`${f.key}\u0000${env}`);
-          if (last?.to && (last.to.enabled ?? s.enabled) === s.enabled && (last.to.exposure === undefined || last.to.exposure === s.exposure)) continue;
+          if (
+            last?.to &&
+            (last.to.enabled ?? s.enabled) === s.enabled &&
+            (last.to.exposure === undefined || last.to.exposure === s.exposure)
+          )
+            continue;
           const kind = o.enabled !== s.enabled ? 'enabled' : 'exposure';
           const from = { enabled: o.enabled, exposure: o.exposure };
           const to = { enabled: s.enabled, exposure: s.exposure };
@@ -215,6 +248,7 @@ export function createFlagsService(deps: {
     list,
     get,
     history,
+    changesIn,
     pollRecent,
     recordOfflineEdits,
     close(): void {

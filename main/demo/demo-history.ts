@@ -23,7 +23,10 @@ export function demoHistoryEntries(): DemoHistoryEntry[] {
   const parsed = DemoHistoryFile.safeParse(historyFile);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RampartError('internal', `resources/demo/history.json is malformed at ${issue.path.join('.')}: ${issue.message}`);
+    throw new RampartError(
+      'internal',
+      `resources/demo/history.json is malformed at ${issue.path.join('.')}: ${issue.message}`,
+    );
   }
   return parsed.data.changes;
 }

@@ -1,4 +1,5 @@
-import { constants as fsConstants, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { constants as fsConstants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Connection } from '../../shared/domain/connections';
 import { Watch } from '../../shared/domain/metrics';
@@ -6,7 +7,7 @@ import { RampartError } from '../../shared/errors';
 import { flagEntries, parseFlagdText } from '../flags/flagd/flagd-schema';
 import { DEMO_ENVIRONMENT } from './demo-history';
 import { serviceModel } from './sim/services';
-import { simulatedMetricSpecs } from './simulated-query';
+import { simulatedMetricSpecs, simulatedUnitsQuery } from './simulated-query';
 
 export const DEMO_FLAG_CONNECTION_ID = 'demo-flags';
 export const DEMO_METRICS_CONNECTION_ID = 'demo-metrics';
@@ -32,7 +33,10 @@ export interface DemoWorkspace {
  */
 export function demoWorkspace(dataDir: string, resourcesDir: string): DemoWorkspace {
   const source = path.join(resourcesDir, 'demo', 'flags.json');
-  const flagsFile = path.join(dataDir, 'demo', 'flags.json');
+  // An in-memory workspace (tests, `--data-dir :memory:`) gets its own throwaway copy: never a ':memory:' folder in
+  // the working directory that every such run would share.
+  const home = dataDir === ':memory:' ? mkdtempSync(path.join(tmpdir(), 'rampart-demo-')) : dataDir;
+  const flagsFile = path.join(home, 'demo', 'flags.json');
   let created = false;
   if (!existsSync(flagsFile)) {
     if (!existsSync(source)) throw new RampartError('internal', `The demo flag file is missing: ${source}`);
@@ -60,7 +64,12 @@ export function demoWorkspace(dataDir: string, resourcesDir: string): DemoWorksp
     flagConnectionId: DEMO_FLAG_CONNECTION_ID,
     demo: true,
   };
-  return { flagsFile, created, connections: [flagConnection, metricsConnection], watches: demoWatches(flagsFile, source) };
+  return {
+    flagsFile,
+    created,
+    connections: [flagConnection, metricsConnection],
+    watches: demoWatches(flagsFile, source),
+  };
 }
 
 /** Watches for the flags of the user's copy; falls back to the shipped file if the copy no longer parses. */
@@ -85,6 +94,9 @@ function demoWatches(flagsFile: string, shippedFile: string): Watch[] {
         metricsConnectionId: DEMO_METRICS_CONNECTION_ID,
         selector: `service="${service}"`,
         metrics: simulatedMetricSpecs(),
+        stepSec: 60,
+        // Distinct users per variant: the sample-ratio check counts units, not requests (docs/statistics.md).
+        units: { query: simulatedUnitsQuery() },
       }),
     );
   }

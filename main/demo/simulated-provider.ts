@@ -1,10 +1,18 @@
 import { RampartError } from '../../shared/errors';
-import type { MetricsCapabilities, MetricsProvider, Series } from '../metrics/metrics-provider';
+import type { InstantSample, MetricsCapabilities, MetricsProvider, Series } from '../metrics/metrics-provider';
+import { chooseStepMs } from '../metrics/prometheus/step';
 import { createAssignmentCache } from './sim/assignment';
 import { variantOrder, type ServiceModel } from './sim/services';
 import { simulateStep, type ArmStats, type StepStats } from './sim/step';
 import { treatedShares, type TimelineEntry } from './sim/timeline';
-import { parseSimulatedQuery, SIMULATED_VARIANT_LABEL, type SimulatedMetric } from './simulated-query';
+import {
+  parseSimulatedQuery,
+  SIMULATED_METRICS,
+  SIMULATED_VARIANT_LABEL,
+  SIMULATED_WINDOW_METRICS,
+  type SimulatedMetric,
+} from './simulated-query';
+import { windowSamples } from './simulated-window';
 
 export type { TimelineEntry } from './sim/timeline';
 
@@ -63,9 +71,57 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Metrics
     return stats;
   }
 
-  return {
+  /** Step stats over (from − step, …, to], for a model: the shared engine of range and instant queries. */
+  async function stepsOver(model: ServiceModel, first: number, count: number, stepMs: number) {
+    const entries = await opts.timeline(model.flagKey);
+    const t = new Float64Array(count);
+    for (let i = 0; i < count; i++) t[i] = first + i * stepMs;
+    const shares = treatedShares(entries, t, stepMs, (state) => assignments.get(model, state).share);
+    return { t, shares, steps: count > 0 ? simulateRange(model, t, stepMs, shares) : [] };
+  }
+
+  const provider: MetricsProvider = {
     connectionId: opts.connectionId,
     capabilities: () => ({ ...CAPABILITIES }),
+
+    async instant(query: string, at: number): Promise<InstantSample[]> {
+      return windowSamples(query, Math.min(at, now()), stepsOver);
+    },
+
+    async listMetrics() {
+      const names = [...new Set([...SIMULATED_METRICS, ...SIMULATED_WINDOW_METRICS])];
+      return names.map((name) => ({
+        name,
+        type: name === 'buckets' ? 'histogram' : 'gauge',
+        unit: null,
+        help: 'demo: simulated service',
+      }));
+    },
+
+    async check(probe: string | null) {
+      const checks = [
+        {
+          name: 'simulated service',
+          ok: true,
+          detail: 'the demo service is simulated inside Rampart: nothing to contact',
+        },
+      ];
+      if (probe === null) return checks;
+      try {
+        const t = now();
+        const got = probe.includes('[')
+          ? await windowSamples(probe, t, stepsOver)
+          : await provider.range(probe, t - 600_000, t, 60_000);
+        checks.push({
+          name: 'probe query',
+          ok: got.length > 0,
+          detail: got.length > 0 ? `${got.length} series match ${probe}` : `no series match ${probe}`,
+        });
+      } catch (e) {
+        checks.push({ name: 'probe query', ok: false, detail: e instanceof Error ? e.message : String(e) });
+      }
+      return checks;
+    },
 
     async range(query: string, from: number, to: number, stepMs: number, signal?: AbortSignal): Promise<Series[]> {
       const q = parseSimulatedQuery(query);
@@ -73,22 +129,22 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Metrics
         throw new RampartError('bad_request', `Simulated service: ${why} for query \`${query}\``, { query });
       };
       if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) bad(`bad time range ${from} – ${to}`);
-      if (!Number.isInteger(stepMs) || stepMs < MIN_STEP_MS) bad(`step must be a whole number of ms ≥ ${MIN_STEP_MS}, got ${stepMs}`);
+      if (!Number.isInteger(stepMs) || stepMs < MIN_STEP_MS)
+        bad(`step must be a whole number of ms ≥ ${MIN_STEP_MS}, got ${stepMs}`);
       const end = Math.min(to, now());
+      const countAt = (step: number) => {
+        const start = Math.ceil(from / step) * step;
+        return start > end ? 0 : Math.floor((end - start) / step) + 1;
+      };
+      // Like Prometheus and Datadog: a range of more points than a series holds is answered at a coarser step.
+      if (countAt(stepMs) > CAPABILITIES.maxPointsPerSeries)
+        stepMs = chooseStepMs(from, end, stepMs, CAPABILITIES.maxPointsPerSeries);
       const first = Math.ceil(from / stepMs) * stepMs;
-      const count = first > end ? 0 : Math.floor((end - first) / stepMs) + 1;
-      if (count > CAPABILITIES.maxPointsPerSeries) {
-        bad(`${count} points per series asked (at most ${CAPABILITIES.maxPointsPerSeries}); use a larger step`);
-      }
+      const count = countAt(stepMs);
       signal?.throwIfAborted();
 
       const model = q.model;
-      const entries = await opts.timeline(model.flagKey);
-      const t = new Float64Array(count);
-      for (let i = 0; i < count; i++) t[i] = first + i * stepMs;
-      const shares = treatedShares(entries, t, stepMs, (state) => assignments.get(model, state).share);
-
-      const steps = count > 0 ? simulateRange(model, t, stepMs, shares) : [];
+      const { t, steps } = await stepsOver(model, first, count, stepMs);
       const variants = variantOrder(model);
       const overall = new Float64Array(count);
       const perVariant = variants.map(() => new Float64Array(count));
@@ -106,4 +162,5 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Metrics
       }));
     },
   };
+  return provider;
 }

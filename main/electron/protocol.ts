@@ -14,7 +14,9 @@ export function serveRenderer(protocol: Protocol, rendererDir: string): void {
     if (!file.startsWith(root + sep)) return new Response('Not found', { status: 404 });
     try {
       const body = await readFile(file);
-      return new Response(body, { headers: { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' } });
+      return new Response(body, {
+        headers: { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' },
+      });
     } catch {
       return new Response('Not found', { status: 404, headers: SECURITY_HEADERS });
     }

@@ -1,4 +1,5 @@
 import type { App, Session, WebContents } from 'electron';
+import { ALL_KINDS, specOfKind } from '../../shared/kinds';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://rampart`;
@@ -16,8 +17,8 @@ export function isAppUrl(raw: string | undefined): boolean {
 }
 
 /**
- * openExternal is allowed only for https URLs whose host is exactly one of the configured vendors' hosts (or a
- * subdomain of one). Parsed with URL, never startsWith: `example.com.attacker.com` must not pass.
+ * True only for https URLs whose host is exactly one of `allowedHosts` (or a subdomain of one), without userinfo or
+ * a port. Parsed with URL, never startsWith: `example.com.attacker.com` must not pass.
  */
 export function isAllowedExternal(raw: string, allowedHosts: readonly string[]): boolean {
   let u: URL;
@@ -32,8 +33,39 @@ export function isAllowedExternal(raw: string, allowedHosts: readonly string[]):
   return allowedHosts.some((h) => h.length > 0 && (host === h.toLowerCase() || host.endsWith(`.${h.toLowerCase()}`)));
 }
 
-/** App-wide hardening: no webviews, no navigation away, no new windows, no permissions. */
-export function hardenApp(app: App, openExternal: (url: string) => void, allowedExternalHosts: () => readonly string[]): void {
+/**
+ * The vendors' own web apps: links there open directly. Fixed in the code, so nothing the renderer saves can add to
+ * it (a connection's URL is whatever the page sent in connections:save).
+ */
+export const VENDOR_WEB_HOSTS: readonly string[] = [
+  ...ALL_KINDS.flatMap((k) => specOfKind(k).webHosts ?? []),
+  'openfeature.dev',
+];
+
+export type ExternalDecision = 'open' | 'confirm' | 'deny';
+
+/**
+ * What to do with a link the page asks to open outside the app: a vendor site opens; the host of a saved connection
+ * (a self-hosted Unleash, a Prometheus) only after the user confirms a main-process dialog — the page can save any
+ * URL as a connection, so it alone must not be able to widen the list; anything else is denied.
+ */
+export function externalDecision(raw: string, connectionHosts: readonly string[]): ExternalDecision {
+  if (isAllowedExternal(raw, VENDOR_WEB_HOSTS)) return 'open';
+  if (isAllowedExternal(raw, connectionHosts)) return 'confirm';
+  return 'deny';
+}
+
+export interface ExternalLinks {
+  open: (url: string) => void;
+  /** A main-process dialog naming the URL; resolves true only if the user chose to open it. */
+  confirm: (url: string) => Promise<boolean>;
+  /** Hosts of the saved connections (each needs the user's confirmation). */
+  connectionHosts: () => readonly string[];
+}
+
+/** App-wide hardening: no webviews, no navigation away, no new windows, no permissions; external links as above. */
+export function hardenApp(app: App, links: ExternalLinks): void {
+  let asking = false; // one dialog at a time: a page cannot stack prompts until one is clicked by accident
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.on('will-navigate', (e, url) => {
@@ -45,7 +77,17 @@ export function hardenApp(app: App, openExternal: (url: string) => void, allowed
     contents.setWindowOpenHandler(({ url }) => {
       // Open the URL exactly as it was checked (WHATWG-normalized), never the raw string: the OS handler's parser
       // may read `https://vendor.example\\.evil` or stray whitespace differently from `URL`.
-      if (isAllowedExternal(url, allowedExternalHosts())) openExternal(new URL(url).href);
+      const decision = externalDecision(url, links.connectionHosts());
+      if (decision === 'open') links.open(new URL(url).href);
+      if (decision === 'confirm' && !asking) {
+        const href = new URL(url).href;
+        asking = true;
+        void links
+          .confirm(href)
+          .then((yes) => yes && links.open(href))
+          .catch(() => undefined)
+          .finally(() => (asking = false));
+      }
       return { action: 'deny' };
     });
   });

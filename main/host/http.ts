@@ -1,14 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { RampartError } from '../../shared/errors';
 import type { EventBus, Registrar } from './registrar';
-import { CONTENT_TYPES, SECURITY_HEADERS } from './csp';
-import { allowedHostsFor, bearerToken, cookieToken, originProblem, TOKEN_COOKIE, tokenMatches } from './http-auth';
+import { SECURITY_HEADERS } from './csp';
+import {
+  allowedHostsFor,
+  bearerToken,
+  createCredentials,
+  LAUNCH_CODE_TTL_MS,
+  originProblem,
+  TICKET_TTL_MS,
+} from './http-auth';
+import { readJson, send, sendError, serveStatic } from './http-io';
+import { listenError } from './http-listen';
 
-const MAX_BODY_BYTES = 1 << 20;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** More event streams than any set of tabs needs; past it a stream is refused (503) rather than held open. */
+const MAX_STREAMS = 64;
+/** close(): connections are destroyed at once; past this the host stops waiting for the server to report it. */
+const CLOSE_WAIT_MS = 3_000;
 
 export interface HttpHostOptions {
   registrar: Registrar;
@@ -24,45 +34,42 @@ export interface HttpHostOptions {
 
 export interface HttpHost {
   url: string;
-  /** The URL to open: carries the per-launch token once; the page then holds it in an HttpOnly cookie. */
+  /** The URL to open: its fragment carries a one-time launch code the page trades for a session, once. */
   launchUrl: string;
+  /** A fresh one-time launch URL (another tab, or the first one spent), valid for a few minutes. */
+  newLaunchUrl(): string;
+  /** The per-launch token for scripts: `Authorization: Bearer <token>`, never in a URL. */
   token: string;
   port: number;
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
-  res.end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body over 1 MiB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
  * The browser host (`rampart serve`): the same registrar as Electron IPC over `POST /rpc/<channel>`, push events
- * over Server-Sent Events at `/events`, and the built renderer. Loopback only unless asked; a random per-launch
- * token on every request (cookie for the page, Bearer for scripts); Host and Origin checked on every request.
+ * over Server-Sent Events at `/events`, and the built renderer. Loopback only unless asked; Host, Origin and
+ * Sec-Fetch-Site checked on every request; every call carries `Authorization: Bearer` (the token, or a tab's session
+ * from /auth/session); the event stream takes a single-use ticket instead (EventSource sends no headers). No cookie.
  */
 export async function startHttpHost(o: HttpHostOptions): Promise<HttpHost> {
   const host = o.host ?? '127.0.0.1';
-  if (!LOOPBACK.has(host) && !o.allowNonLoopback) throw new Error(`Refusing to bind ${host}: the browser host serves loopback only unless --allow-remote is given`);
-  const token = o.token ?? randomBytes(32).toString('base64url');
+  if (!LOOPBACK.has(host) && !o.allowNonLoopback) {
+    throw new RampartError(
+      'bad_request',
+      `Refusing to bind ${host}: the browser host serves loopback only unless --allow-remote is given`,
+    );
+  }
+  const credentials = createCredentials({ token: o.token });
   let allowedHosts = new Set<string>();
-  const sse = new Set<ServerResponse>();
+  const streams = new Set<ServerResponse>();
 
+  // The boundary: whatever a route throws becomes a 500 without the exception's text (it may name internals).
   const server = createServer((req, res) => {
-    void handle(req, res).catch((e) => {
-      if (!res.headersSent) send(res, 500, `Internal error: ${e instanceof Error ? e.message : String(e)}`);
-      else res.end();
+    void handle(req, res).catch((e: unknown) => {
+      console.error(
+        `rampart serve: ${req.method} ${req.url?.slice(0, 100)} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+      if (!res.headersSent) sendError(res, 500, 'Internal error in the browser host');
+      else res.destroy();
     });
   });
 
@@ -70,87 +77,124 @@ export async function startHttpHost(o: HttpHostOptions): Promise<HttpHost> {
     const problem = originProblem(req, allowedHosts);
     if (problem) return send(res, 403, problem);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // A credential in a URL ends up in history, logs and Referer: refused outright, never looked at.
+    if (url.searchParams.has('token'))
+      return send(res, 400, 'The token goes in an `Authorization: Bearer` header, never in a URL.');
+    const authed = credentials.authenticates(bearerToken(req));
+    const refuse = () =>
+      send(
+        res,
+        401,
+        'Missing or invalid credential: open a fresh launch link from `rampart serve`, or send `Authorization: Bearer <token>`.',
+      );
 
-    // Opening the launch URL trades the token in the query for an HttpOnly, SameSite=Strict cookie.
-    const queryToken = url.searchParams.get('token');
-    if (req.method === 'GET' && queryToken !== null) {
-      if (!tokenMatches(queryToken, token)) return send(res, 401, 'Invalid token: open the URL printed by `rampart serve`.');
-      url.searchParams.delete('token');
-      return send(res, 303, '', 'text/plain', {
-        Location: url.pathname + (url.search || ''),
-        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
-      });
-    }
-    if (!tokenMatches(cookieToken(req) ?? bearerToken(req), token)) {
-      return send(res, 401, 'Missing or invalid token: open the URL printed by `rampart serve` (it carries the token).');
+    if (url.pathname.startsWith('/auth/')) {
+      if (req.method !== 'POST') return send(res, 405, 'Use POST', undefined, { Allow: 'POST' });
+      if (url.pathname === '/auth/session') {
+        const body = await readJson(req, res, 4096);
+        if (!body) return;
+        const session = credentials.exchange((body.value as { code?: unknown } | null)?.code);
+        if (!session)
+          return send(
+            res,
+            401,
+            'This launch link was already used or has expired: get a fresh one from `rampart serve`.',
+          );
+        return send(res, 200, JSON.stringify({ session }), 'application/json');
+      }
+      if (!authed) return refuse();
+      if (url.pathname === '/auth/ticket')
+        return send(
+          res,
+          200,
+          JSON.stringify({ ticket: credentials.issueTicket(), expiresInMs: TICKET_TTL_MS }),
+          'application/json',
+        );
+      if (url.pathname === '/auth/launch')
+        return send(
+          res,
+          200,
+          JSON.stringify({ launchUrl: launchUrlFor(credentials.issueLaunchCode(LAUNCH_CODE_TTL_MS)) }),
+          'application/json',
+        );
+      return send(res, 404, 'Not found');
     }
 
     if (url.pathname.startsWith('/rpc/')) {
-      if (req.method !== 'POST') return send(res, 405, 'Use POST', 'text/plain', { Allow: 'POST' });
+      if (!authed) return refuse();
+      if (req.method !== 'POST') return send(res, 405, 'Use POST', undefined, { Allow: 'POST' });
       // JSON only: an HTML form cannot send it, which closes the classic CSRF path even before Origin checks.
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Content-Type must be application/json');
-      let payload: unknown;
-      try {
-        const text = await readBody(req);
-        payload = text.length ? JSON.parse(text) : {};
-      } catch (e) {
-        return send(res, 200, JSON.stringify({ error: { code: 'bad_request', message: `Malformed JSON body: ${(e as Error).message}` } }), 'application/json');
-      }
-      const envelope = await o.registrar.dispatch(decodeURIComponent(url.pathname.slice(5)), payload, { door: 'http' });
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(res, 415, 'Content-Type must be application/json');
+      const body = await readJson(req, res);
+      if (!body) return;
+      const envelope = await o.registrar.dispatch(decodeURIComponent(url.pathname.slice(5)), body.value, {
+        door: 'http',
+      });
       return send(res, 200, JSON.stringify(envelope), 'application/json');
     }
 
     if (url.pathname === '/events') {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      if (!authed && !credentials.redeemTicket(url.searchParams.get('ticket'))) return refuse();
+      if (req.method !== 'GET') return send(res, 405, 'Use GET', undefined, { Allow: 'GET' });
+      if (streams.size >= MAX_STREAMS)
+        return send(res, 503, 'Too many event streams', undefined, { 'Retry-After': '5' });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
-      sse.add(res);
-      req.on('close', () => sse.delete(res));
+      streams.add(res);
+      const drop = () => streams.delete(res);
+      req.on('close', drop);
+      res.on('error', drop); // a write to a socket the client just closed must not become an uncaught error
       return;
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-    const file = join(o.staticDir, rel === '' ? 'index.html' : rel);
-    if (!file.startsWith(normalize(o.staticDir) + sep)) return send(res, 404, 'Not found');
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      // Client-side routes fall back to the app shell.
-      if (extname(file) === '') return send(res, 200, await readFile(join(o.staticDir, 'index.html'), 'utf8'), CONTENT_TYPES['.html']);
-      send(res, 404, 'Not found');
-    }
+    return serveStatic(o.staticDir, url.pathname, req, res);
   }
 
-  const unsubscribe = o.bus.subscribe((name, payload) => {
-    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
-    for (const res of sse) res.write(frame);
-  });
-  const heartbeat = setInterval(() => {
-    for (const res of sse) res.write(': keep-alive\n\n');
-  }, 15_000);
-
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError(e, host, o.port ?? 0)));
     server.listen(o.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   allowedHosts = allowedHostsFor(host, port);
+  server.on('error', (e) => console.error(`rampart serve: ${e.message}`));
   const shown = host.includes(':') ? `[${host}]` : host;
   const base = `http://${shown}:${port}/`;
+  const launchUrlFor = (code: string) => `${base}#launch=${code}`;
+
+  const unsubscribe = o.bus.subscribe((name, payload) => {
+    let frame: string;
+    try {
+      frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    } catch {
+      return; // a payload JSON cannot carry must not stop the core's emitter
+    }
+    for (const res of streams) if (!res.writableEnded) res.write(frame);
+  });
+  const heartbeat = setInterval(() => {
+    for (const res of streams) if (!res.writableEnded) res.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
   return {
     url: base,
-    launchUrl: `${base}?token=${token}`,
-    token,
+    launchUrl: launchUrlFor(credentials.issueLaunchCode()),
+    newLaunchUrl: () => launchUrlFor(credentials.issueLaunchCode(LAUNCH_CODE_TTL_MS)),
+    token: credentials.token,
     port,
     async close() {
       clearInterval(heartbeat);
       unsubscribe();
-      for (const res of sse) res.end();
+      for (const res of streams) res.end();
+      // Open connections (streams, keep-alive sockets, a request a hung handler never answers) are cut now.
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
-      await closed;
+      await Promise.race([closed, new Promise<void>((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
     },
   };
 }

@@ -1,19 +1,12 @@
 import type { z } from 'zod';
-import { requests, type Channel, type ParsedRequestOf, type ResponseOf } from '../../shared/contract/requests';
-import { events, type EventName, type EventPayload } from '../../shared/contract/events';
-import { RampartError, describeIssues, toWireError, type Envelope } from '../../shared/errors';
+import { requests, type Channel, type ResponseOf } from '../../shared/contract/requests';
+import type { CallContext, Handlers } from '../core/handler-types';
+import { RampartError, describeIssues, toWireError, type Envelope, type ErrorFacts } from '../../shared/errors';
 
 export { describeIssues };
 
-export type Door = 'electron' | 'http' | 'cli';
-
-export interface CallContext {
-  door: Door;
-}
-
-export type Handler<C extends Channel> = (input: ParsedRequestOf<C>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
-export type Handlers = { [C in Channel]: Handler<C> };
-
+export type { CallContext, Door, Handler, Handlers } from '../core/handler-types';
+export { createEventBus, type EventBus } from '../core/event-bus';
 
 function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(requests, name);
@@ -24,13 +17,20 @@ function isChannel(name: string): name is Channel {
  * contract's schema here — once — before any handler runs; every answer is a `{result} | {error: {code, message}}`
  * envelope. Handlers never see unvalidated input and never throw across a door.
  */
+/** A failed payload's issues (at most 5) as data, so a form marks the field without reading the message. */
+function issuesOf(error: z.ZodError): ErrorFacts['issues'] {
+  return error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), message: i.message }));
+}
+
 export function createRegistrar(handlers: Handlers) {
   for (const name of Object.keys(requests)) {
-    if (typeof (handlers as Record<string, unknown>)[name] !== 'function') throw new Error(`registrar: no handler for channel '${name}'`);
+    if (typeof (handlers as Record<string, unknown>)[name] !== 'function')
+      throw new Error(`registrar: no handler for channel '${name}'`);
   }
 
   async function dispatch(channel: string, payload: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
-    if (!isChannel(channel)) return { error: { code: 'bad_request', message: `Unknown channel '${String(channel).slice(0, 80)}'` } };
+    if (!isChannel(channel))
+      return { error: { code: 'bad_request', message: `Unknown channel '${String(channel).slice(0, 80)}'` } };
     let parsed: z.ZodSafeParseResult<unknown>;
     try {
       parsed = requests[channel].input.safeParse(payload ?? {});
@@ -40,7 +40,14 @@ export function createRegistrar(handlers: Handlers) {
       const reason = e instanceof Error ? e.message : String(e);
       return { error: { code: 'bad_request', message: `Invalid '${channel}' request: ${reason.slice(0, 200)}` } };
     }
-    if (!parsed.success) return { error: { code: 'bad_request', message: `Invalid '${channel}' request: ${describeIssues(parsed.error)}` } };
+    if (!parsed.success)
+      return {
+        error: {
+          code: 'bad_request',
+          message: `Invalid '${channel}' request: ${describeIssues(parsed.error)}`,
+          details: { issues: issuesOf(parsed.error) } satisfies ErrorFacts,
+        },
+      };
     try {
       const handler = handlers[channel] as (input: unknown, ctx: CallContext) => Promise<unknown> | unknown;
       return { result: await handler(parsed.data, ctx) };
@@ -50,7 +57,11 @@ export function createRegistrar(handlers: Handlers) {
   }
 
   /** The typed form for in-process callers (the CLI): throws the RampartError instead of returning the envelope. */
-  async function call<C extends Channel>(channel: C, payload: z.input<(typeof requests)[C]['input']>, ctx: CallContext): Promise<ResponseOf<C>> {
+  async function call<C extends Channel>(
+    channel: C,
+    payload: z.input<(typeof requests)[C]['input']>,
+    ctx: CallContext,
+  ): Promise<ResponseOf<C>> {
     const env = await dispatch(channel, payload, ctx);
     if ('error' in env) throw new RampartError(env.error.code, env.error.message, env.error.details);
     return env.result as ResponseOf<C>;
@@ -60,28 +71,3 @@ export function createRegistrar(handlers: Handlers) {
 }
 
 export type Registrar = ReturnType<typeof createRegistrar>;
-
-type Listener = (name: EventName, payload: unknown) => void;
-
-/** Push events from the core. Payloads are checked against the contract in development builds and tests. */
-export function createEventBus(validate = true) {
-  const listeners = new Set<Listener>();
-  return {
-    emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
-      if (validate) events[name].parse(payload);
-      for (const l of listeners) {
-        try {
-          l(name, payload);
-        } catch {
-          // A broken subscriber (a closed socket) must not stop the others.
-        }
-      }
-    },
-    subscribe(listener: Listener): () => void {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,10 +1,13 @@
 import { RampartError, type ErrorCode } from '../../shared/errors';
+import { redactHeaders, redactText, redactValue, secretsOfCall } from './redact';
 
 /**
  * The one outbound HTTP path for every adapter: a deadline on every attempt, retries only for idempotent calls,
  * capped exponential backoff with full jitter, and never a retry before the server's own reset time
  * (Retry-After, or a vendor header such as Datadog's X-RateLimit-Reset or LaunchDarkly's X-Ratelimit-Reset).
- * Errors come out as RampartError naming the vendor and the reason; the request's secrets never appear in them.
+ * Errors come out as RampartError naming the vendor and the reason. Redaction is on by default (./redact.ts): every
+ * header value of the call (and each `redact` secret) is masked wherever it comes back — error messages and details,
+ * and the bodies and headers of successful answers, which adapters pass on to the UI, CLI, SSE and audit.
  */
 export interface HttpCall {
   /** Vendor name for messages: "Unleash", "Prometheus", … */
@@ -14,7 +17,7 @@ export interface HttpCall {
   headers?: Record<string, string>;
   /** JSON body (serialized here) or a pre-encoded string/URLSearchParams. */
   body?: unknown;
-  /** Per-attempt deadline. Metrics ≤ 10 s, writes ≤ 15 s (SECURITY.md). */
+  /** Per-attempt deadline. Metrics ≤ 10 s, writes ≤ 15 s (docs/security.md). */
   timeoutMs: number;
   /** Only idempotent calls are retried (reads; PATCH/PUT that set an absolute value may opt in). */
   idempotent: boolean;
@@ -24,8 +27,11 @@ export interface HttpCall {
    * doing anything (LaunchDarkly, Flagsmith), and never before the reset time the vendor gave; without one, no resend.
    */
   rateLimitResends?: number;
-  /** A secret that must never appear in an error's message or details, whatever the server echoed back. */
-  redact?: string;
+  /**
+   * Secrets beyond the headers' own values that must never come back, whatever the server echoed (e.g. one sent in
+   * a body or a query). Header values are always masked; there is no way to turn redaction off.
+   */
+  redact?: string | readonly (string | undefined)[];
   /** Extra status → code mapping for vendor specifics (e.g. LaunchDarkly 405 → approval_required). */
   statusCodes?: Partial<Record<number, ErrorCode>>;
   /** How long until the vendor's rate-limit window resets, read from its own headers, in ms from now. */
@@ -124,28 +130,32 @@ export function serverMessage(body: unknown): string | undefined {
     for (const k of ['message', 'error', 'detail', 'errors']) {
       const v = o[k];
       if (typeof v === 'string') return v.slice(0, 300);
-      if (Array.isArray(v) && v.length > 0) return String(typeof v[0] === 'object' ? JSON.stringify(v[0]) : v[0]).slice(0, 300);
+      if (Array.isArray(v) && v.length > 0)
+        return String(typeof v[0] === 'object' ? JSON.stringify(v[0]) : v[0]).slice(0, 300);
     }
   }
   return undefined;
 }
 
-/** Replaces every occurrence of the secret in the message and details of an error. */
-export function redactError(e: RampartError, secret: string | undefined): RampartError {
-  if (!secret || secret.length < 4) return e;
-  const inMessage = e.message.includes(secret);
-  const inDetails = e.details !== undefined && JSON.stringify(e.details).includes(secret);
-  if (!inMessage && !inDetails) return e;
-  const details = inDetails ? { status: (e.details as { status?: number }).status } : e.details;
-  return new RampartError(e.code, e.message.split(secret).join('[redacted]'), details);
+/** Masks every secret in the message and details of an error (the details keep their shape: status, body, …). */
+export function redactError(e: RampartError, secrets: readonly string[]): RampartError {
+  if (secrets.length === 0) return e;
+  const message = redactText(e.message, secrets);
+  const details = redactValue(e.details, secrets);
+  return message === e.message && details === e.details ? e : new RampartError(e.code, message, details);
 }
 
 export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = defaultHttpDeps): Promise<HttpResult<T>> {
+  const secrets = secretsOfCall(call.headers, typeof call.redact === 'string' ? [call.redact] : (call.redact ?? []));
+  let res: HttpResult<T>;
   try {
-    return await send<T>(call, deps);
+    res = await send<T>(call, deps);
   } catch (e) {
-    throw e instanceof RampartError ? redactError(e, call.redact) : e;
+    if (e instanceof RampartError) throw redactError(e, secrets);
+    // Not ours (a bug, or a fetch stand-in's own error): its text may still quote the request.
+    throw e instanceof Error ? Object.assign(new Error(redactText(e.message, secrets)), { name: e.name }) : e;
   }
+  return { status: res.status, headers: redactHeaders(res.headers, secrets), body: redactValue(res.body, secrets) };
 }
 
 async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
@@ -173,10 +183,14 @@ async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
       if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
       const code = statusCode(res.status, call.statusCodes);
       const detail = serverMessage(parsed);
-      lastError = new RampartError(code, `${call.vendor}: ${REASONS[code]} (HTTP ${res.status} on ${target})${detail ? `: ${detail}` : ''}`, {
-        status: res.status,
-        body: parsed,
-      });
+      lastError = new RampartError(
+        code,
+        `${call.vendor}: ${REASONS[code]} (HTTP ${res.status} on ${target})${detail ? `: ${detail}` : ''}`,
+        {
+          status: res.status,
+          body: parsed,
+        },
+      );
       if (RETRYABLE_STATUS.has(res.status)) {
         const now = deps.now();
         waitMs = call.rateLimitResetMs?.(res.headers, now) ?? retryAfterMs(res.headers, now);
@@ -201,7 +215,9 @@ async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
     }
     if (attempt === attempts) break;
     if (waitMs !== undefined && waitMs > MAX_RESET_WAIT_MS) break; // reset too far away: report, do not hammer
-    const backoff = call.idempotent ? Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1)) * deps.random() : 0;
+    const backoff = call.idempotent
+      ? Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1)) * deps.random()
+      : 0;
     await deps.sleep(Math.max(waitMs ?? 0, backoff));
   }
   throw lastError ?? new RampartError('internal', `${call.vendor}: request failed (${target})`);

@@ -1,188 +1,354 @@
 import type { AuditEntry } from '../../shared/domain/audit';
-import { changeLabel, formatPercent, type EnvState, type FlagChange } from '../../shared/domain/flags';
+import type { EnvState, FlagChange } from '../../shared/domain/flags';
 import type { RolloutResult } from '../../shared/contract/requests';
-import { RampartError, isRampartError } from '../../shared/errors';
-import type { Connection } from '../../shared/domain/connections';
-import type { FlagStore } from '../flags/flag-store';
-import type { AuditLog } from '../store/audit-log';
+import { RampartError, isRampartError, type ErrorFacts } from '../../shared/errors';
+import type { FlagStore, WriteReport } from '../flags/flag-store';
+import type { AuditLog, AuditRecord } from '../store/audit-log';
 import type { FlagChangeStore } from '../store/flag-changes';
-import type { EventBus } from '../host/registrar';
+import type { ProcessRegistry } from '../store/process-registry';
+import type { EventBus } from '../core/event-bus';
+import { assertExpectedState, checkRange, pointOf, roundToStep, sameExposure, ROLLBACK_TARGET } from './exposure-rules';
+import { isRefusal, messageOf } from './outcome';
+import { createSettler } from './settle';
+import { createWriteRunner, type ActionBase } from './write-runner';
+import type { RampRequest, RollbackRequest, SetStateRequest } from './rollout-requests';
 
 export interface RolloutDeps {
   flagStore: (connectionId: string) => FlagStore;
-  connection: (connectionId: string) => Connection;
   audit: AuditLog;
   changes: FlagChangeStore;
+  processes: Pick<ProcessRegistry, 'self' | 'isGone'>;
   bus: EventBus;
+  /** Who acts when the request names nobody: the `user.name` setting, else the OS user. */
   user: () => string;
-  /** Whether metrics allow ramping now. Rollback never asks. */
-  rampGuard?: (q: { connectionId: string; flagKey: string; env: string }) => Promise<{ ok: boolean; reason: string }>;
+  /** Whether metrics allow ramping now. Rollback never asks. `detail` (the verdict behind it) goes into the audit. */
+  rampGuard?: (q: {
+    connectionId: string;
+    flagKey: string;
+    env: string;
+  }) => Promise<{ ok: boolean; reason: string; detail?: Record<string, unknown> }>;
   /** Optional side effects after a confirmed write (telemetry span, Datadog event). Failures there never fail the action. */
   afterWrite?: (entry: AuditEntry, change: FlagChange) => Promise<void> | void;
+  now?: () => number;
+  /** How long a rollback waits for its pre-read before sending the write anyway (the write never depends on it). */
+  rollbackPreReadMs?: number;
+  /** When this process re-reads its own `unknown` outcomes (ms after the write); [] leaves it to explicit calls. */
+  settleDelaysMs?: number[];
+  /** Settling tuning (tests): see createSettler. */
+  ownGraceMs?: number;
 }
 
-export interface RampRequest {
-  connectionId: string;
-  flagKey: string;
-  env: string;
-  to: number;
-  expected: number | null;
-  comment: string;
-  override: boolean;
-}
+export type { ActionContext, RampRequest, RollbackRequest, SetStateRequest } from './rollout-requests';
 
-/** Half a step of the store's granularity: the tolerance when comparing exposures read back. */
-function sameExposure(a: number | null, b: number | null, step: number): boolean {
-  return Math.abs((a ?? 0) - (b ?? 0)) < Math.max(step, 1e-9) / 2 + 1e-9;
-}
+const UNKNOWN_POINT = { enabled: null, exposure: null };
+const served = (p: { enabled: boolean | null; exposure: number | null }) =>
+  p.enabled === false ? 0 : (p.exposure ?? 100);
 
-/** Rollback turns the flag off, or sets exposure 0, per store: a flagd DISABLED flag serves the code default. */
-function rollbackByDisabling(c: Connection): boolean {
-  if (c.kind === 'unleash') return c.rollbackMode === 'off';
-  return c.kind === 'flagsmith' || c.kind === 'launchdarkly';
+export async function envStateOf(store: FlagStore, flagKey: string, env: string): Promise<EnvState> {
+  const flag = await store.getFlag(flagKey);
+  const s = flag.envs[env];
+  if (!s) throw new RampartError('not_found', `Flag '${flagKey}' has no environment '${env}'`);
+  return s;
 }
 
 /**
- * The only code that writes to a flag store. Every action: read the live state → refuse if it moved since the
- * user looked → audit intent (durable) → vendor write → read back → audit result → push `flags:changed`.
- * A write whose outcome is unknown (timeout) is settled by the read-back, never assumed.
+ * The only code that writes to a flag store (docs/design.md). A ramp: read the live state ONCE → own the rules
+ * (range, rounding to the store's step, the one tolerance, the compare with what the user saw) → the ramp guard →
+ * audit intent (durable) → the adapter's write with that live read (its vendor-level check only) → read back once →
+ * audit outcome → push `flags:changed`. A rollback never waits on its pre-read and is confirmed only by the store's
+ * treatment reach. Refusals are audited too; outcomes that cannot be known yet stay `unknown` until settled.
  */
 export function createRolloutService(deps: RolloutDeps) {
-  async function envState(store: FlagStore, flagKey: string, env: string): Promise<EnvState> {
-    const flag = await store.getFlag(flagKey);
-    const s = flag.envs[env];
-    if (!s) throw new RampartError('not_found', `Flag '${flagKey}' has no environment '${env}'`);
-    return s;
+  const now = deps.now ?? Date.now;
+  const preReadMs = deps.rollbackPreReadMs ?? 1_500;
+  const settleDelays = deps.settleDelaysMs ?? [2_000, 10_000, 30_000, 90_000];
+  const timers = new Set<NodeJS.Timeout>();
+  const settler = createSettler({ ...deps, envState: envStateOf, now, ownGraceMs: deps.ownGraceMs });
+  const runner = createWriteRunner({ ...deps, now, onUnknown: scheduleSettle });
+
+  function scheduleSettle(): void {
+    for (const ms of settleDelays) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        void settler.settleOwn().catch(() => undefined);
+      }, ms);
+      t.unref();
+      timers.add(t);
+    }
   }
 
-  async function run(
-    kind: AuditEntry['action'],
-    req: { connectionId: string; flagKey: string; env: string; comment: string; override: boolean },
+  function emitted(entry: AuditEntry): AuditEntry {
+    deps.bus.emit('audit:appended', { entry });
+    return entry;
+  }
+
+  /** A refusal or failure before anything was sent: one settled row, then the error as it was. */
+  function refuse(
+    base: ActionBase,
+    e: unknown,
+    live: EnvState | null,
+    to: AuditRecord['to'],
+    detail: Record<string, unknown> = {},
+  ): never {
+    const err = e instanceof RampartError ? e : new RampartError('internal', messageOf(e));
+    const refused = isRefusal(err);
+    emitted(
+      deps.audit.record({
+        ...base,
+        from: live ? pointOf(live) : UNKNOWN_POINT,
+        to,
+        result: refused ? 'refused' : 'failed',
+        // Written once: a refusal's why is its reason, a failure's is its error (never the same text in both).
+        error: refused ? null : err.message,
+        reason: refused ? err.message : null,
+        detail: { ...base.detail, ...detail, ...(live ? { live: pointOf(live) } : {}), code: err.code },
+      }),
+    );
+    throw err;
+  }
+
+  function baseOf(
+    req: RampRequest | RollbackRequest | SetStateRequest,
+    action: ActionBase['action'],
+    override: boolean,
+  ): ActionBase {
+    const { connectionId, flagKey, env, comment, door, detail } = req;
+    return { user: req.user ?? deps.user(), door, connectionId, flagKey, env, action, comment, override, detail };
+  }
+
+  /**
+   * The metrics guard (docs/design.md "One decision"): a refusal is audited and thrown. With an explicit override it
+   * does not block, but what it said is returned for the audit row — an override records what it overrode.
+   */
+  async function guardOrRefuse(
+    req: { connectionId: string; flagKey: string; env: string },
+    base: ActionBase,
     live: EnvState,
-    target: { enabled: boolean; exposure: number | null },
-    write: (store: FlagStore) => Promise<void>,
-  ): Promise<RolloutResult> {
-    const store = deps.flagStore(req.connectionId);
-    const step = store.capabilities().exposureStep;
-    const intent = deps.audit.intent({
-      user: deps.user(),
-      connectionId: req.connectionId,
-      flagKey: req.flagKey,
-      env: req.env,
-      action: kind,
-      from: { enabled: live.enabled, exposure: live.exposure },
-      to: target,
-      comment: req.comment,
-      override: req.override,
-    });
-    deps.bus.emit('audit:appended', { entry: intent });
-
-    let writeError: unknown;
+    target: AuditRecord['to'],
+    verb: string,
+    override = false,
+  ): Promise<Record<string, unknown>> {
+    if (!deps.rampGuard) return {};
+    let guard: Awaited<ReturnType<NonNullable<RolloutDeps['rampGuard']>>>;
+    let budget: NodeJS.Timeout | undefined;
     try {
-      await write(store);
+      // An override must not wait on slow metrics: what the guard says within 2 s is recorded, else that it was slow.
+      const asked = deps.rampGuard(req);
+      guard = override
+        ? await Promise.race([
+            asked,
+            new Promise<never>((_, no) => (budget = setTimeout(() => no(new Error('no answer within 2 s')), 2_000))),
+          ])
+        : await asked;
     } catch (e) {
-      writeError = e;
+      guard = { ok: false, reason: `the metrics guard could not decide (${messageOf(e)})` };
+    } finally {
+      clearTimeout(budget);
     }
-    // Read back whatever happened: a timed-out write may still have landed, a "successful" one may not have.
-    let after: EnvState | undefined;
-    let readError: unknown;
-    try {
-      after = await envState(store, req.flagKey, req.env);
-    } catch (e) {
-      readError = e;
-    }
-    const confirmed =
-      after !== undefined && after.enabled === target.enabled && (target.exposure === null || !target.enabled || sameExposure(after.exposure, target.exposure, step));
-
-    if (!confirmed || !after) {
-      const reason = writeError
-        ? (isRampartError(writeError) ? writeError.message : String(writeError))
-        : readError
-          ? `write sent, but reading the flag back failed: ${isRampartError(readError) ? readError.message : String(readError)}`
-          : `read-back shows ${after?.enabled ? 'on' : 'off'} at ${formatPercent(after?.exposure)}, not the requested state`;
-      const failed = deps.audit.result(intent.actionId, 'failed', reason);
-      deps.bus.emit('audit:appended', { entry: failed });
-      if (isRampartError(writeError)) throw writeError;
-      throw new RampartError(readError && isRampartError(readError) ? readError.code : 'vendor_error', reason);
-    }
-
-    const done = deps.audit.result(intent.actionId, 'done');
-    const changeKind: FlagChange['kind'] = live.enabled !== after.enabled ? 'enabled' : 'exposure';
-    const from = { enabled: live.enabled, exposure: live.exposure };
-    const to = { enabled: after.enabled, exposure: after.exposure };
-    const change: FlagChange = {
-      id: `${req.connectionId}:rampart:${intent.actionId}`,
-      connectionId: req.connectionId,
-      flagKey: req.flagKey,
-      env: req.env,
-      at: done.finishedAt ?? done.at,
-      kind: changeKind,
-      from,
-      to,
-      label: changeLabel(changeKind, from, to),
-      actor: done.user,
-      comment: req.comment,
-      source: 'rampart',
+    const said = {
+      guard: {
+        ok: guard.ok,
+        reason: guard.reason,
+        ...(guard.detail ? { decision: guard.detail } : {}),
+        ...(override ? { overridden: !guard.ok } : {}),
+      },
     };
-    deps.changes.add([change]);
-    deps.bus.emit('audit:appended', { entry: done });
-    deps.bus.emit('flags:changed', { changes: [change] });
-    try {
-      await deps.afterWrite?.(done, change);
-    } catch {
-      // Telemetry and vendor event posts are best effort; the write itself is confirmed and audited.
-    }
-    return { actionId: intent.actionId, readBack: { enabled: after.enabled, exposure: after.exposure }, change };
+    if (guard.ok || override) return said;
+    const err = new RampartError(
+      'blocked',
+      `The metrics guard refused this ${verb}: ${guard.reason}. ${verb === 'ramp' ? 'Ramp' : 'Do it'} anyway with an explicit override (it is audited).`,
+      { refusal: 'metrics_guard' } satisfies ErrorFacts,
+    );
+    return refuse(base, err, live, target, said);
   }
 
   return {
     async ramp(req: RampRequest): Promise<RolloutResult> {
-      const store = deps.flagStore(req.connectionId);
-      const live = await envState(store, req.flagKey, req.env);
-      const step = store.capabilities().exposureStep;
-      if (!sameExposure(live.exposure, req.expected, step)) {
-        throw new RampartError(
-          'conflict',
-          `'${req.flagKey}' in ${req.env} changed since you looked: it is now ${live.enabled ? 'on' : 'off'} at ${formatPercent(live.exposure)}, not ${formatPercent(req.expected)}. Nothing was written; review the new state and try again.`,
-          { live },
-        );
+      const base = baseOf(req, 'ramp', req.override);
+      const inRange = Number.isFinite(req.to) && req.to >= 0 && req.to <= 100;
+      const wanted = { enabled: null, exposure: inRange ? req.to : null };
+      let store: FlagStore;
+      let live: EnvState | null = null;
+      let to: number;
+      let readAt: number;
+      try {
+        checkRange(req.to, 'target exposure');
+        const expected = req.expected;
+        if (typeof expected === 'number') checkRange(expected, 'expected exposure');
+        store = deps.flagStore(req.connectionId);
+        to = roundToStep(req.to, store.capabilities().exposureStep);
+        readAt = now();
+        live = await envStateOf(store, req.flagKey, req.env);
+        const step = store.capabilities().exposureStep;
+        if (expected !== undefined || req.expectedEnabled !== undefined) {
+          const seenExposure = expected === undefined ? live.exposure : expected;
+          assertExpectedState(live, { enabled: req.expectedEnabled ?? null, exposure: seenExposure }, step, req);
+        }
+      } catch (e) {
+        return refuse(base, e, live, wanted, inRange ? {} : { requested: String(req.to) });
       }
-      if (!req.override && deps.rampGuard) {
-        const guard = await deps.rampGuard(req);
-        if (!guard.ok) throw new RampartError('blocked', `Ramp blocked: ${guard.reason}. Ramp anyway with an explicit override (it is audited).`);
-      }
-      const to = Math.round(req.to / step) * step;
-      return run('ramp', req, live, { enabled: to > 0 ? true : live.enabled, exposure: to }, async (s) => {
-        await s.setExposure(req.flagKey, req.env, to, { expected: live.exposure, comment: req.comment });
-        if (to > 0 && !live.enabled) await s.setEnabled(req.flagKey, req.env, true, { comment: req.comment });
+      const target = { enabled: to > 0 ? true : live.enabled, exposure: to };
+      const guard = await guardOrRefuse(req, base, live, target, 'ramp', req.override);
+      const s = store;
+      const seen = live;
+      return runner.run({
+        base: {
+          ...base,
+          detail: { ...base.detail, readAt, ...guard, ...(to !== req.to ? { requested: req.to } : {}) },
+        },
+        store: s,
+        live: seen,
+        target,
+        write: async () => {
+          const first = await s.setExposure(req.flagKey, req.env, to, {
+            expected: req.expected ?? seen.exposure,
+            live: seen,
+            comment: req.comment,
+          });
+          const second =
+            to > 0 && !seen.enabled
+              ? await s.setEnabled(req.flagKey, req.env, true, { comment: req.comment })
+              : undefined;
+          return { ...(second || {}), ...(first || {}) } as WriteReport;
+        },
       });
     },
 
     /** Never blocked by metrics or by a concurrent change: rolling back is always what the captain wants. */
-    async rollback(req: { connectionId: string; flagKey: string; env: string; comment: string }): Promise<RolloutResult> {
-      const store = deps.flagStore(req.connectionId);
-      const live = await envState(store, req.flagKey, req.env);
-      const disable = rollbackByDisabling(deps.connection(req.connectionId));
-      const target = disable ? { enabled: false, exposure: null } : { enabled: live.enabled, exposure: 0 };
-      return run('rollback', { ...req, override: false }, live, target, (s) =>
-        disable ? s.setEnabled(req.flagKey, req.env, false, { comment: req.comment }) : s.setExposure(req.flagKey, req.env, 0, { expected: live.exposure, comment: req.comment }),
-      );
+    async rollback(req: RollbackRequest): Promise<RolloutResult> {
+      const base = baseOf(req, 'rollback', false);
+      let store: FlagStore;
+      try {
+        store = deps.flagStore(req.connectionId);
+      } catch (e) {
+        return refuse(base, e, null, ROLLBACK_TARGET);
+      }
+      const s = store;
+      const readAt = now();
+      // The pre-read only informs the audit ("from") and helps the adapter; the write goes out after at most
+      // `preReadMs` whether or not it has answered (a slow or dead read must never hold the kill switch).
+      const pre: { failure?: unknown } = {};
+      const preRead = envStateOf(s, req.flagKey, req.env).catch((e: unknown) => {
+        pre.failure = e;
+        return null;
+      });
+      let budget: NodeJS.Timeout | undefined;
+      const live = await Promise.race([
+        preRead,
+        new Promise<null>((r) => (budget = setTimeout(() => r(null), preReadMs))),
+      ]);
+      clearTimeout(budget);
+      // The one answer that stops a rollback before its write: the store says the flag or environment does not
+      // exist (there is nothing to turn off). Slow, failed or malformed reads never hold the write.
+      if (isRampartError(pre.failure) && pre.failure.code === 'not_found')
+        return refuse(base, pre.failure, null, ROLLBACK_TARGET, { readAt });
+      const preReadError = pre.failure === undefined ? undefined : messageOf(pre.failure);
+      return runner.run({
+        base: {
+          ...base,
+          detail: {
+            ...base.detail,
+            readAt,
+            preRead: live
+              ? 'answered in time'
+              : preReadError
+                ? `failed (${preReadError}); the write does not depend on it`
+                : `no answer within ${preReadMs} ms: the write did not wait for it`,
+          },
+        },
+        store: s,
+        live,
+        target: ROLLBACK_TARGET,
+        write: () => s.rollback(req.flagKey, req.env, { comment: req.comment, live }),
+      });
     },
 
-    /** On start-up: settle intents left without a result (crash, kill) by reading the flag back. */
-    async reconcile(): Promise<AuditEntry[]> {
-      const settled: AuditEntry[] = [];
-      for (const p of deps.audit.pending()) {
-        try {
-          const store = deps.flagStore(p.connectionId);
-          const s = await envState(store, p.flagKey, p.env);
-          const ok = s.enabled === (p.to.enabled ?? s.enabled) && (p.to.exposure === null || !s.enabled || sameExposure(s.exposure, p.to.exposure, store.capabilities().exposureStep));
-          settled.push(deps.audit.result(p.actionId, ok ? 'reconciled-done' : 'reconciled-failed', ok ? null : 'found unapplied after a restart'));
-        } catch {
-          // Store unreachable: leave it pending; the next start tries again.
+    /** A whole state (restore, promote): exposure first while the flag stays on, off first when it goes off. */
+    async setState(req: SetStateRequest): Promise<RolloutResult> {
+      const base = baseOf(req, req.action, req.override);
+      const wanted = { enabled: req.target.enabled, exposure: req.target.exposure };
+      let store: FlagStore;
+      let live: EnvState | null = null;
+      let to: number | null;
+      let readAt: number;
+      try {
+        if (req.target.exposure !== null) checkRange(req.target.exposure, 'target exposure');
+        if (req.expected.exposure !== null) checkRange(req.expected.exposure, 'expected exposure');
+        store = deps.flagStore(req.connectionId);
+        const step = store.capabilities().exposureStep;
+        to = req.target.exposure === null ? null : roundToStep(req.target.exposure, step);
+        readAt = now();
+        live = await envStateOf(store, req.flagKey, req.env);
+        assertExpectedState(live, req.expected, step, req);
+        if (live.enabled === req.target.enabled && (to === null || sameExposure(live.exposure, to, step))) {
+          throw new RampartError(
+            'bad_request',
+            `'${req.flagKey}' in ${req.env} is already ${req.target.enabled ? 'on' : 'off'}${to === null ? '' : ` at ${to}%`}: nothing to write`,
+          );
         }
+      } catch (e) {
+        return refuse(base, e, live, wanted);
       }
-      return settled;
+      const seen = live;
+      const s = store;
+      const exposure = to;
+      const target = { enabled: req.target.enabled, exposure };
+      if (
+        !req.override &&
+        served(target.exposure === null ? { ...target, exposure: seen.exposure } : target) > served(seen)
+      )
+        await guardOrRefuse(req, base, seen, target, req.action);
+      const moveExposure = exposure !== null && !sameExposure(seen.exposure, exposure, s.capabilities().exposureStep);
+      return runner.run({
+        base: { ...base, detail: { ...base.detail, readAt } },
+        store: s,
+        live: seen,
+        target,
+        write: async () => {
+          const opts = { comment: req.comment };
+          const reports: (WriteReport | void)[] = [];
+          if (!target.enabled) {
+            // Off first: no unit sees an intermediate exposure. The flag changed, so the adapter reads it again.
+            if (seen.enabled) reports.push(await s.setEnabled(req.flagKey, req.env, false, opts));
+            if (moveExposure)
+              reports.push(
+                await s.setExposure(req.flagKey, req.env, exposure!, {
+                  ...opts,
+                  expected: seen.exposure,
+                  ...(seen.enabled ? {} : { live: seen }),
+                }),
+              );
+          } else {
+            if (moveExposure)
+              reports.push(
+                await s.setExposure(req.flagKey, req.env, exposure!, { ...opts, expected: seen.exposure, live: seen }),
+              );
+            if (!seen.enabled) reports.push(await s.setEnabled(req.flagKey, req.env, true, opts));
+          }
+          return Object.assign({}, ...reports.filter(Boolean)) as WriteReport;
+        },
+      });
+    },
+
+    /** A one-row audit entry for an action that writes nothing to a store (plan transitions, issue 12). */
+    record(r: AuditRecord): AuditEntry {
+      return emitted(deps.audit.record(r));
+    },
+
+    /** Whether any intent of a process that is gone waits to be settled (cheap: one query, no store call). */
+    hasOrphans(): boolean {
+      return settler.orphans().length > 0;
+    },
+
+    /** Settles this process's own unknown outcomes and the intents of processes that are gone. */
+    async reconcile(): Promise<AuditEntry[]> {
+      const own = await settler.settleOwn();
+      return [...own, ...(await settler.reconcileOrphans())];
+    },
+
+    close(): void {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
     },
   };
 }

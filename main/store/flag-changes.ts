@@ -21,16 +21,20 @@ export function createFlagChangeStore(db: Db) {
       if (q.flagKey) (where.push('flag_key = ?'), args.push(q.flagKey));
       // env '*' marks changes that concern every environment (a flag created or archived).
       if (q.env) (where.push("(env = ? OR env = '*')"), args.push(q.env));
-      const rows = db.prepare(`SELECT json FROM flag_changes WHERE ${where.join(' AND ')} ORDER BY at, id`).all(...args) as { json: string }[];
+      const rows = db
+        .prepare(`SELECT json FROM flag_changes WHERE ${where.join(' AND ')} ORDER BY at, id`)
+        .all(...args) as { json: string }[];
       return rows.map((r) => FlagChange.parse(JSON.parse(r.json)));
     },
     /** The newest change of each flag/env of a connection (for "last change" in the flag list). */
     latest(connectionId: string): Map<string, FlagChange> {
       const rows = db
-        .prepare(`SELECT c.json FROM flag_changes c
+        .prepare(
+          `SELECT c.json FROM flag_changes c
           JOIN (SELECT flag_key, env, MAX(at) AS at FROM flag_changes WHERE connection_id = ? GROUP BY flag_key, env) m
             ON c.flag_key = m.flag_key AND c.env = m.env AND c.at = m.at
-          WHERE c.connection_id = ?`)
+          WHERE c.connection_id = ?`,
+        )
         .all(connectionId, connectionId) as { json: string }[];
       const out = new Map<string, FlagChange>();
       for (const r of rows) {

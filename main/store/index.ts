@@ -1,20 +1,48 @@
 import { join } from 'node:path';
 import { openDatabase, type Db } from './database';
 import { createAuditLog } from './audit-log';
+import type { Redactor } from './audit-redact';
 import { createFlagChangeStore } from './flag-changes';
+import { createProcessRegistry } from './process-registry';
 import { createRecords } from './records';
 import { createSeriesCache } from './series-cache';
 
-/** Everything the core keeps on disk, in one SQLite file under the data directory. */
-export function openStore(dataDir: string, now: () => number = Date.now) {
+export interface StoreOptions {
+  /** Redacts every text written to the audit table (the core passes one that knows the connections' secrets). */
+  redact?: Redactor;
+  /** Heartbeat of this process in the owner registry; RAMPART_HEARTBEAT_MS overrides the 5 s default. */
+  heartbeatMs?: number;
+}
+
+function heartbeatFromEnv(): number | undefined {
+  const v = Number(process.env.RAMPART_HEARTBEAT_MS);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * Everything the core keeps on disk, in one SQLite file under the data directory. Opening it registers this process
+ * as an owner of audit intents (with a heartbeat until close), so other processes never settle its in-flight writes.
+ */
+export function openStore(dataDir: string, now: () => number = Date.now, opts: StoreOptions = {}) {
   const db: Db = openDatabase(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'rampart.db'));
+  const processes = createProcessRegistry(db, { now, heartbeatMs: opts.heartbeatMs ?? heartbeatFromEnv() });
+  const beat = setInterval(() => processes.heartbeat(), processes.heartbeatMs);
+  beat.unref(); // a heartbeat never keeps a CLI command alive
+  let closed = false;
   return {
     db,
-    audit: createAuditLog(db, now),
+    processes,
+    audit: createAuditLog(db, { now, owner: processes.self, redact: opts.redact }),
     changes: createFlagChangeStore(db),
     records: createRecords(db, now),
     series: createSeriesCache(db, now),
-    close: () => db.close(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(beat);
+      processes.end();
+      db.close();
+    },
   };
 }
 

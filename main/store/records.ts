@@ -16,14 +16,10 @@ export function createRecords(db: Db, now: () => number = Date.now) {
         return r ? Connection.parse(JSON.parse(r.json)) : undefined;
       },
       save(c: Connection): void {
-        db.prepare(`INSERT INTO connections (id, kind, json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, json = excluded.json, updated_at = excluded.updated_at`).run(
-          c.id,
-          c.kind,
-          JSON.stringify(c),
-          now(),
-          now(),
-        );
+        db.prepare(
+          `INSERT INTO connections (id, kind, json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, json = excluded.json, updated_at = excluded.updated_at`,
+        ).run(c.id, c.kind, JSON.stringify(c), now(), now());
       },
       remove(id: string): boolean {
         return db.prepare('DELETE FROM connections WHERE id = ?').run(id).changes > 0;
@@ -31,7 +27,9 @@ export function createRecords(db: Db, now: () => number = Date.now) {
     },
     watches: {
       list(): Watch[] {
-        return (db.prepare('SELECT json FROM watches ORDER BY id').all() as { json: string }[]).map((r) => Watch.parse(JSON.parse(r.json)));
+        return (db.prepare('SELECT json FROM watches ORDER BY id').all() as { json: string }[]).map((r) =>
+          Watch.parse(JSON.parse(r.json)),
+        );
       },
       get(id: string): Watch | undefined {
         const r = db.prepare('SELECT json FROM watches WHERE id = ?').get(id) as { json: string } | undefined;
@@ -44,9 +42,11 @@ export function createRecords(db: Db, now: () => number = Date.now) {
         return r ? Watch.parse(JSON.parse(r.json)) : undefined;
       },
       save(w: Watch): void {
-        db.prepare(`INSERT INTO watches (id, flag_connection_id, flag_key, env, json) VALUES (?, ?, ?, ?, ?)
+        db.prepare(
+          `INSERT INTO watches (id, flag_connection_id, flag_key, env, json) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT(id) DO UPDATE SET flag_connection_id = excluded.flag_connection_id, flag_key = excluded.flag_key,
-            env = excluded.env, json = excluded.json`).run(w.id, w.flagConnectionId, w.flagKey, w.env, JSON.stringify(w));
+            env = excluded.env, json = excluded.json`,
+        ).run(w.id, w.flagConnectionId, w.flagKey, w.env, JSON.stringify(w));
       },
       remove(id: string): boolean {
         return db.prepare('DELETE FROM watches WHERE id = ?').run(id).changes > 0;
@@ -54,14 +54,17 @@ export function createRecords(db: Db, now: () => number = Date.now) {
     },
     snapshots: {
       save(connectionId: string, flags: FlagState[]): void {
-        const put = db.prepare(`INSERT INTO flag_snapshots (connection_id, flag_key, json, fetched_at) VALUES (?, ?, ?, ?)
+        const put =
+          db.prepare(`INSERT INTO flag_snapshots (connection_id, flag_key, json, fetched_at) VALUES (?, ?, ?, ?)
           ON CONFLICT(connection_id, flag_key) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at`);
         db.transaction(() => {
           for (const f of flags) put.run(connectionId, f.key, JSON.stringify(f), now());
         })();
       },
       list(connectionId: string): { flag: FlagState; fetchedAt: number }[] {
-        const rows = db.prepare('SELECT json, fetched_at FROM flag_snapshots WHERE connection_id = ? ORDER BY flag_key').all(connectionId) as {
+        const rows = db
+          .prepare('SELECT json, fetched_at FROM flag_snapshots WHERE connection_id = ? ORDER BY flag_key')
+          .all(connectionId) as {
           json: string;
           fetched_at: number;
         }[];
@@ -70,10 +73,13 @@ export function createRecords(db: Db, now: () => number = Date.now) {
     },
     settings: {
       get(key: string): string | undefined {
-        return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+        return (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)
+          ?.value;
       },
       set(key: string, value: string): void {
-        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+        db.prepare(
+          'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+        ).run(key, value);
       },
     },
   };

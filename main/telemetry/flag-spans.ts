@@ -30,7 +30,7 @@ export type FlagWriteAction = 'ramp' | 'rollback' | 'enable' | 'disable';
 
 export interface FlagWriteInfo {
   flagKey: string;
-  /** The flag store, as OpenFeature would name its provider: 'unleash', 'flagd', 'flagsmith', 'launchdarkly'. */
+  /** The flag store's connection kind (shared/kinds/), as OpenFeature would name its provider; 'unknown' if gone. */
   providerName: string;
   env: string;
   action: FlagWriteAction;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { context, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { isRampartError } from '../../shared/errors';
+import type { MetricsConnection } from '../../shared/domain/connections';
 
 /**
  * Rampart's own tracing, through `@opentelemetry/api` only. Every call here is a no-op until the user registers
  * an OpenTelemetry SDK (the API's global tracer provider); `trace.getTracer` returns a proxy, so a tracer taken
- * before registration starts recording once an SDK is registered (INTEGRATIONS.md §7.2).
+ * before registration starts recording once an SDK is registered (docs/integrations.md §7.2).
  *
  * Attributes never carry secrets: queries are identified by a hash, not by their text, and error messages put
  * on spans are Rampart's own (which by convention never contain a token).
@@ -25,7 +26,11 @@ export function queryHash(query: string): string {
  * Runs `fn` inside a span named `name` (made the active span, so nested spans become its children), records an
  * error as the span's status with the RampartError code as `error.type`, and always ends the span.
  */
-export async function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => Promise<T> | T): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
   const span = rampartTracer().startSpan(name, { attributes });
   try {
     const result = await context.with(trace.setSpan(context.active(), span), () => fn(span));
@@ -44,7 +49,7 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
 
 /** What a metrics query span says about the query: who answered and a hash of what was asked, never the text. */
 export interface MetricsQueryInfo {
-  provider: 'prometheus' | 'datadog' | 'simulated';
+  provider: MetricsConnection['kind'];
   connectionId: string;
   query: string;
   from: number;

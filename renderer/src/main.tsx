@@ -9,6 +9,7 @@ import './styles/charts.css';
 import './styles/tables-forms.css';
 import './styles/extras.css';
 import './styles/incident.css';
+import './styles/decision.css';
 
 // The browser host authenticated this page with a cookie set from `?token=`; keep the token out of the address
 // bar, history and screenshots once the page has loaded.

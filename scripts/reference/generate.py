@@ -11,7 +11,14 @@ Student t, binomial, Wilson). Where it does not, the reference is computed here 
   - Newcombe hybrid-score interval: combined here from scipy's Wilson intervals;
   - pooled two-proportion z p-value: from scipy's 2x2 chi-square test without continuity correction
     (the same test by a different route);
-  - order-statistic quantile CI ranks: by scanning the full binomial cdf/sf arrays.
+  - order-statistic quantile CI ranks: by scanning the full binomial cdf/sf arrays;
+  - the tie-aware shift interval (Brunner-Munzel inverted over shifts): by evaluating scipy's brunnermunzel at
+    every distinct pairwise difference and between each neighbouring pair, then taking the extreme shifts it
+    does not reject (brute force over the exact set, not a bisection);
+  - MOVER-R ratio interval: by solving its defining equation with scipy.optimize.brentq on scipy's Wilson bounds
+    (plain and continuity-corrected, scipy's 'wilsoncc');
+  - histogram quantiles: Prometheus' histogram_quantile re-implemented here from its Go source, and the
+    order-statistic ranks from the full binomial arrays.
 """
 import json
 import math
@@ -20,7 +27,7 @@ import sys
 
 import numpy as np
 import scipy
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures', 'stats')
 
@@ -137,9 +144,16 @@ def hodges_lehmann_cases(rng):
     return cases
 
 
-def wilson(x, n, confidence):
-    ci = stats.binomtest(x, n).proportion_ci(confidence_level=confidence, method='wilson')
+def wilson(x, n, confidence, method='wilson'):
+    ci = stats.binomtest(x, n).proportion_ci(confidence_level=confidence, method=method)
     return [float(ci.low), float(ci.high)]
+
+
+def newcombe(x1, n1, x2, n2, confidence, method='wilson'):
+    p1, p2 = x1 / n1, x2 / n2
+    w1, w2 = wilson(x1, n1, confidence, method), wilson(x2, n2, confidence, method)
+    d = p2 - p1
+    return [d - math.sqrt((p2 - w2[0]) ** 2 + (w1[1] - p1) ** 2), d + math.sqrt((w2[1] - p2) ** 2 + (p1 - w1[0]) ** 2)]
 
 
 def proportion_cases():
@@ -162,7 +176,8 @@ def proportion_cases():
             else:
                 p_value, z = 1.0, 0.0
             cases.append({'baseline': {'errors': x1, 'total': n1}, 'canary': {'errors': x2, 'total': n2}, 'confidence': confidence,
-                          'z': z, 'pValue': p_value, 'wilsonBaseline': w1, 'wilsonCanary': w2, 'newcombe': [lower, upper]})
+                          'z': z, 'pValue': p_value, 'wilsonBaseline': w1, 'wilsonCanary': w2, 'newcombe': [lower, upper],
+                          'wilsonCcCanary': wilson(x2, n2, confidence, 'wilsoncc'), 'newcombeCc': newcombe(x1, n1, x2, n2, confidence, 'wilsoncc')})
     return cases
 
 
@@ -213,6 +228,160 @@ def quantile_cases(rng):
     return {'indices': indices, 'thresholds': thresholds, 'samples': samples}
 
 
+def brunner_munzel_test(x, y):
+    """scipy's Brunner-Munzel (t distribution), statistic signed so that it is positive when x is larger, with
+    Rampart's documented convention where scipy cannot answer: a zero variance estimate is replaced by the
+    no-difference variance (n+m+1)/(12nm) with n+m-2 degrees of freedom (shared/stats/brunner-munzel.ts)."""
+    n, m = len(x), len(y)
+    ranks = stats.rankdata(np.concatenate([x, y]))
+    effect = (np.mean(ranks[:n]) - (n + 1) / 2) / m
+    with np.errstate(all='ignore'):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            r = stats.brunnermunzel(x, y, distribution='t')
+    stat = -float(r.statistic)
+    if math.isfinite(stat) and math.isfinite(float(r.pvalue)):
+        return effect, stat, float(r.pvalue)
+    if effect == 0.5:
+        return effect, 0.0, 1.0
+    var = (n + m + 1) / (12 * n * m)
+    stat = (effect - 0.5) / math.sqrt(var)
+    return effect, stat, float(2 * stats.t.sf(abs(stat), n + m - 2))
+
+
+def shift_interval_brute(canary, baseline, confidence):
+    """Extreme non-rejected shifts of the two-sided BM test at `confidence` over the exact candidate set."""
+    tail = (1 - confidence) / 2
+    diffs = np.unique(np.subtract.outer(canary, baseline).ravel())
+    candidates = np.concatenate([diffs, (diffs[:-1] + diffs[1:]) / 2])
+    # Not rejected at two-sided level 2*tail <=> neither one-sided p-value is <= tail.
+    kept = [float(d) for d in np.sort(candidates) if brunner_munzel_test(canary - d, baseline)[2] > 2 * tail]
+    if not kept:
+        return None
+    # A kept midpoint means the open segment between two differences is in the set: its end is that difference.
+    lo, hi = min(kept), max(kept)
+    i = np.searchsorted(diffs, lo)
+    lower = {'value': float(diffs[i - 1]), 'closed': False} if i < len(diffs) and diffs[i] != lo else {'value': lo, 'closed': True}
+    j = np.searchsorted(diffs, hi)
+    upper = {'value': float(diffs[j]), 'closed': False} if j >= len(diffs) or diffs[j] != hi else {'value': hi, 'closed': True}
+    return [lower, upper]
+
+
+def brunner_munzel_cases(rng):
+    specs = [
+        ('small continuous', 7, 9, None, 1.0),
+        ('shifted continuous', 12, 15, None, 1.3),
+        ('integer ms, mild shift', 40, 35, 0, 1.04),
+        ('heavy ties (integers 0-3)', 30, 40, 'int4', 1.0),
+        ('most values at one point', 40, 40, 'mass', 1.0),
+        ('unequal spread (small arm noisier)', 20, 60, 'spread', 1.0),
+        ('large 300 x 250', 300, 250, None, 1.02),
+    ]
+    tests = []
+    intervals = []
+    for name, n_c, n_b, kind, shift in specs:
+        if kind == 'int4':
+            canary = rng.integers(0, 4, n_c).astype(float)
+            baseline = rng.integers(0, 4, n_b).astype(float)
+        elif kind == 'mass':
+            baseline = np.where(rng.random(n_b) < 0.9, 10.0, 11.0)
+            canary = np.where(rng.random(n_c) < 0.7, 10.0, np.where(rng.random(n_c) < 0.5, 11.0, 700.0))
+        elif kind == 'spread':
+            canary = latency_sample(rng, n_c, sigma=0.6)
+            baseline = latency_sample(rng, n_b, sigma=0.1)
+        else:
+            canary = latency_sample(rng, n_c, shift=shift, decimals=kind)
+            baseline = latency_sample(rng, n_b, decimals=kind)
+        for s in ([0.0, 1.0, -2.5] if kind != 'int4' else [0.0, 1.0]):
+            effect, stat, p = brunner_munzel_test(canary - s, baseline)
+            tests.append({'name': name, 'canary': floats(canary), 'baseline': floats(baseline), 'shift': s, 'effect': float(effect), 'statistic': stat, 'pValue': p})
+        if n_c * n_b <= 3000:
+            for confidence in (0.98, 0.9):
+                intervals.append({'name': name, 'canary': floats(canary), 'baseline': floats(baseline), 'confidence': confidence,
+                                  'pValueAtZero': brunner_munzel_test(canary, baseline)[2], 'ci': shift_interval_brute(canary, baseline, confidence)})
+    return {'tests': tests, 'intervals': intervals}
+
+
+def mover_ratio_brute(x_c, n_c, x_b, n_b, confidence, method='wilson'):
+    """MOVER-R bounds for p_c/p_b as roots of (p_c - t p_b)^2 = (p_c - l_c)^2 + t^2 (u_b - p_b)^2 (lower) and the
+    mirror (upper), found numerically on the side where p_c - t p_b has the right sign."""
+    pc, pb = x_c / n_c, x_b / n_b
+    lc, uc = wilson(x_c, n_c, confidence, method)
+    lb, ub = wilson(x_b, n_b, confidence, method)
+    def low(t):
+        return (pc - t * pb) - math.sqrt((pc - lc) ** 2 + t * t * (ub - pb) ** 2)
+    def high(t):
+        return (pc - t * pb) + math.sqrt((uc - pc) ** 2 + t * t * (pb - lb) ** 2)
+    lower = 0.0 if lc == 0 else optimize.brentq(low, 0.0, pc / pb if pb > 0 else 1e12, xtol=1e-15, rtol=1e-13)
+    if lb == 0:
+        upper = None
+    else:
+        hi = max(1.0, pc / pb if pb > 0 else 1.0)
+        while high(hi) > 0:
+            hi *= 2
+        upper = optimize.brentq(high, max(pc / pb, 0.0) if pb > 0 else 0.0, hi, xtol=1e-15, rtol=1e-13)
+    return [lower, upper]
+
+
+def mover_ratio_cases():
+    specs = [(12, 10000, 30, 9000), (100, 10000, 150, 10000), (1000, 1000000, 1500, 1000000), (0, 20000, 60, 20000),
+             (5, 100, 0, 80), (37, 12000, 41, 800), (3, 50, 9, 60), (200000, 1000000, 210000, 1000000), (1, 3000, 2, 150)]
+    cases = []
+    for x_b, n_b, x_c, n_c in specs:
+        for confidence in (0.95, 0.98):
+            cases.append({'baseline': {'errors': x_b, 'total': n_b}, 'canary': {'errors': x_c, 'total': n_c}, 'confidence': confidence,
+                          'ratio': mover_ratio_brute(x_c, n_c, x_b, n_b, confidence),
+                          'ratioCc': mover_ratio_brute(x_c, n_c, x_b, n_b, confidence, 'wilsoncc')})
+    return cases
+
+
+def histogram_quantile_prometheus(q, bounds, counts):
+    """Prometheus' histogram_quantile (promql/quantile.go, bucketQuantile) on per-bucket counts: cumulative counts,
+    rank = q * total, linear interpolation inside the bucket, lowest bucket starting at 0, +Inf -> largest finite."""
+    cum = np.cumsum(counts)
+    total = cum[-1]
+    rank = q * total
+    finite = [i for i, b in enumerate(bounds) if b is not None]
+    b = next((i for i in finite if cum[i] >= rank), None)
+    if b is None:
+        return float(bounds[finite[-1]]), True
+    if b == 0 and bounds[0] <= 0:
+        return float(bounds[0]), False
+    start = 0.0 if b == 0 else float(bounds[b - 1])
+    below = 0.0 if b == 0 else float(cum[b - 1])
+    count = float(cum[b]) - below
+    return start + (float(bounds[b]) - start) * ((rank - below) / count), False
+
+
+def histogram_cases(rng):
+    otel = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000, None]
+    fine = [round(10 * 1.25 ** k, 6) for k in range(30)] + [None]
+    cases = []
+    for name, bounds, n, sigma, scale in [('otel default ms buckets', otel, 5000, 0.6, 80), ('exponential x1.25', fine, 20000, 0.6, 80),
+                                          ('tail in +Inf', otel, 2000, 1.8, 3000), ('fine, small arm', fine, 400, 0.6, 80)]:
+        values = scale * rng.lognormal(0, sigma, n)
+        edges = [b for b in bounds if b is not None]
+        idx = np.searchsorted(edges, values, side='left')  # bucket i holds (le_{i-1}, le_i]
+        counts = np.bincount(idx, minlength=len(bounds))[:len(bounds)].astype(float)
+        for q in (0.5, 0.95, 0.99):
+            value, is_open = histogram_quantile_prometheus(q, bounds, counts)
+            entry = {'name': name, 'bounds': bounds, 'counts': floats(counts), 'q': q, 'value': value, 'open': is_open}
+            ind = quantile_indices(int(round(counts.sum())), q, 0.95)
+            if ind is not None:
+                entry['ranks95'] = ind
+                entry['lowerValue'] = rank_value(bounds, counts, ind['lower'])
+                entry['upperValue'] = rank_value(bounds, counts, ind['upper'])
+            cases.append(entry)
+    return {'cases': cases}
+
+
+def rank_value(bounds, counts, rank):
+    total = float(np.sum(counts))
+    value, is_open = histogram_quantile_prometheus(rank / total, bounds, counts)
+    return {'value': value, 'open': is_open}
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20240605)
@@ -223,6 +392,9 @@ def main():
     write('proportions.json', {'cases': proportion_cases()})
     write('chisquare.json', {'cases': chisquare_cases()})
     write('quantile-ci.json', quantile_cases(rng))
+    write('brunner-munzel.json', brunner_munzel_cases(rng))
+    write('mover-ratio.json', {'cases': mover_ratio_cases()})
+    write('histogram-quantile.json', histogram_cases(rng))
     return 0
 
 

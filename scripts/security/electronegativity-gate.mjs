@@ -12,9 +12,12 @@ function validateAllowlist(allow) {
   const problems = [];
   if (!Array.isArray(allow)) return ['the allowlist must be a JSON array of {check, file, reason}'];
   allow.forEach((a, i) => {
-    if (typeof a?.check !== 'string' || typeof a?.file !== 'string') problems.push(`allowlist entry ${i}: needs string "check" and "file"`);
+    if (typeof a?.check !== 'string' || typeof a?.file !== 'string')
+      problems.push(`allowlist entry ${i}: needs string "check" and "file"`);
     if (typeof a?.reason !== 'string' || a.reason.trim().length < MIN_REASON_CHARS) {
-      problems.push(`allowlist entry ${i} (${a?.check} in ${a?.file}): needs a "reason" of at least ${MIN_REASON_CHARS} characters`);
+      problems.push(
+        `allowlist entry ${i} (${a?.check} in ${a?.file}): needs a "reason" of at least ${MIN_REASON_CHARS} characters`,
+      );
     }
   });
   return problems;
@@ -48,7 +51,9 @@ export function gate(findings, allow) {
       lines.push(`allowed ${f.severity} ${f.check} (${where}): ${allow[i].reason}`);
     } else {
       blocking++;
-      lines.push(`FAIL ${f.severity} ${f.check} (${where}): ${f.description}${f.sample && f.sample !== 'N/A' ? `\n       ${f.sample}` : ''}`);
+      lines.push(
+        `FAIL ${f.severity} ${f.check} (${where}): ${f.description}${f.sample && f.sample !== 'N/A' ? `\n       ${f.sample}` : ''}`,
+      );
     }
   }
   allow.forEach((a, i) => {

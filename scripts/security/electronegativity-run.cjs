@@ -33,7 +33,9 @@ run({
       sample: i.sample ?? '',
       description: typeof i.description === 'string' ? i.description : JSON.stringify(i.description),
     }));
-    const errors = (result.errors ?? []).filter((e) => !e.tolerable).map((e) => ({ file: e.file, message: String(e.message) }));
+    const errors = (result.errors ?? [])
+      .filter((e) => !e.tolerable)
+      .map((e) => ({ file: e.file, message: String(e.message) }));
     writeFileSync(outFile, JSON.stringify({ issues, errors }));
   })
   .catch((e) => {

@@ -26,6 +26,15 @@ export const FlagState = z.object({
 });
 export type FlagState = z.infer<typeof FlagState>;
 
+/** Whether any unit can be served the treatment (a rollback's read-back proof). */
+export const TreatmentReach = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('none'), detail: z.string() }),
+  /** share: percent of units that get the treatment, when the store can say. */
+  z.object({ state: z.literal('some'), share: z.number().nullable(), detail: z.string() }),
+  z.object({ state: z.literal('unknown'), detail: z.string() }),
+]);
+export type TreatmentReach = z.infer<typeof TreatmentReach>;
+
 export const Environment = z.object({ key: z.string(), name: z.string() });
 export type Environment = z.infer<typeof Environment>;
 
@@ -90,4 +99,12 @@ export function changeLabel(kind: FlagChange['kind'], from: ChangeState | null, 
   if (kind === 'created') return 'created';
   if (kind === 'archived') return 'archived';
   return 'changed';
+}
+
+/** The environment a change marks as concerning every environment (a flag created or archived). */
+export const EVERY_ENV = '*';
+
+/** Whether a change concerns an environment: its own, or every one (main/store/flag-changes.ts keeps both). */
+export function concernsEnv(change: Pick<FlagChange, 'env'>, env: string): boolean {
+  return change.env === env || change.env === EVERY_ENV;
 }

@@ -17,7 +17,8 @@ export function m4(t: ArrayLike<number>, v: ArrayLike<number>, from: number, to:
   if (n === 0 || !(to > from)) return { t: new Float64Array(0), v: new Float64Array(0) };
   const start = lowerBound(t, from);
   const end = upperBound(t, to); // exclusive
-  if (end - start <= 4 * columns) return { t: Float64Array.from(slice(t, start, end)), v: Float64Array.from(slice(v, start, end)) };
+  if (end - start <= 4 * columns)
+    return { t: Float64Array.from(slice(t, start, end)), v: Float64Array.from(slice(v, start, end)) };
 
   const outT = new Float64Array(4 * columns);
   const outV = new Float64Array(outT.length);

@@ -44,7 +44,8 @@ export function bakeTime(input: BakeTimeInput): BakeTime {
   const effect = Math.abs(relativeChange * input.mean);
   const stepsSoFar = Math.max(0, input.stepsSoFar ?? 0);
   let steps: number;
-  if (![effect, sdB, sdC, input.stepMs].every(Number.isFinite) || sdB < 0 || sdC < 0 || !(input.stepMs > 0)) steps = Infinity;
+  if (![effect, sdB, sdC, input.stepMs].every(Number.isFinite) || sdB < 0 || sdC < 0 || !(input.stepMs > 0))
+    steps = Infinity;
   else if (effect === 0) steps = sdB === 0 && sdC === 0 ? 2 : Infinity;
   else {
     const z = twoSidedZ(1 - alpha) + normalQuantile(power);
@@ -64,6 +65,9 @@ export function formatBakeTime(b: BakeTime): string {
 }
 
 /** Bake times for the usual regression sizes (10%, 25%, 50%). */
-export function bakeTimeTable(input: Omit<BakeTimeInput, 'relativeChange'>, changes: readonly number[] = [0.1, 0.25, 0.5]): BakeTime[] {
+export function bakeTimeTable(
+  input: Omit<BakeTimeInput, 'relativeChange'>,
+  changes: readonly number[] = [0.1, 0.25, 0.5],
+): BakeTime[] {
   return changes.map((relativeChange) => bakeTime({ ...input, relativeChange }));
 }

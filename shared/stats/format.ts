@@ -84,3 +84,11 @@ export function formatDuration(ms: number): string {
 export function formatLimit(fraction: number): string {
   return `${Number((fraction * 100).toFixed(2))}%`;
 }
+
+/** A p-value for reasons: 0.0123, 0.258, 1.1e-6 (never "0.000001"). */
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'NaN';
+  if (p === 0) return '0';
+  if (p < 1e-4) return p.toExponential(1);
+  return p.toPrecision(3).replace(/\.?0+$/, '');
+}

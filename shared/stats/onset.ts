@@ -38,10 +38,15 @@ export interface CusumAlarm {
   alarmIndex: number;
 }
 
-export function cusumStep(state: CusumState | null, value: number | null, options: CusumOptions): { state: CusumState; alarm: CusumAlarm | null } {
+export function cusumStep(
+  state: CusumState | null,
+  value: number | null,
+  options: CusumOptions,
+): { state: CusumState; alarm: CusumAlarm | null } {
   const s = state ?? { upper: 0, lower: 0, index: 0, upperStart: 0, lowerStart: 0 };
   const index = s.index;
-  if (value === null || !Number.isFinite(value) || !(options.sd > 0)) return { state: { ...s, index: index + 1 }, alarm: null };
+  if (value === null || !Number.isFinite(value) || !(options.sd > 0))
+    return { state: { ...s, index: index + 1 }, alarm: null };
   const k = options.k ?? 0.5;
   const h = options.h ?? 5;
   const z = (value - options.mean) / options.sd;
@@ -50,8 +55,16 @@ export function cusumStep(state: CusumState | null, value: number | null, option
   const upperStart = s.upper === 0 ? index : s.upperStart;
   const lowerStart = s.lower === 0 ? index : s.lowerStart;
   const next = { upper, lower, index: index + 1, upperStart, lowerStart };
-  if (upper > h) return { state: { ...next, upper: 0, lower: 0 }, alarm: { direction: 'higher', onsetIndex: upperStart, alarmIndex: index } };
-  if (lower > h) return { state: { ...next, upper: 0, lower: 0 }, alarm: { direction: 'lower', onsetIndex: lowerStart, alarmIndex: index } };
+  if (upper > h)
+    return {
+      state: { ...next, upper: 0, lower: 0 },
+      alarm: { direction: 'higher', onsetIndex: upperStart, alarmIndex: index },
+    };
+  if (lower > h)
+    return {
+      state: { ...next, upper: 0, lower: 0 },
+      alarm: { direction: 'lower', onsetIndex: lowerStart, alarmIndex: index },
+    };
   return { state: next, alarm: null };
 }
 
@@ -98,7 +111,13 @@ export function detectOnsetCusum(
     state = step.state;
     if (step.alarm) {
       const onset = series[step.alarm.onsetIndex];
-      return { at: onset[0], index: step.alarm.onsetIndex, alarmAt: series[i][0], direction: step.alarm.direction, method: 'cusum' };
+      return {
+        at: onset[0],
+        index: step.alarm.onsetIndex,
+        alarmAt: series[i][0],
+        direction: step.alarm.direction,
+        method: 'cusum',
+      };
     }
   }
   return null;
@@ -114,7 +133,13 @@ export interface ChangePoint {
   pValue: number;
 }
 
-function welch(prefix: Float64Array, prefix2: Float64Array, a: number, s: number, b: number): { t: number; df: number; m1: number; m2: number } {
+function welch(
+  prefix: Float64Array,
+  prefix2: Float64Array,
+  a: number,
+  s: number,
+  b: number,
+): { t: number; df: number; m1: number; m2: number } {
   const n1 = s - a;
   const n2 = b - s;
   const m1 = (prefix[s] - prefix[a]) / n1;
@@ -164,16 +189,31 @@ export function detectChangePoints(
     const candidates = b - a - 2 * minSegment + 1;
     const p = studentTTwoSidedP(best.t, best.df);
     if (!(p * candidates < alpha)) continue;
-    found.push({ index: kept[best.s], at: points[best.s][0], meanBefore: best.m1 + centre, meanAfter: best.m2 + centre, pValue: p });
+    found.push({
+      index: kept[best.s],
+      at: points[best.s][0],
+      meanBefore: best.m1 + centre,
+      meanAfter: best.m2 + centre,
+      pValue: p,
+    });
     queue.push([a, best.s], [best.s, b]);
   }
   return found.sort((x, y) => x.index - y.index);
 }
 
 /** The earliest offline change point, as an onset. */
-export function detectOnsetOffline(series: readonly SeriesPoint[], options?: { minSegment?: number; alpha?: number }): Onset | null {
+export function detectOnsetOffline(
+  series: readonly SeriesPoint[],
+  options?: { minSegment?: number; alpha?: number },
+): Onset | null {
   const changes = detectChangePoints(series, options);
   if (changes.length === 0) return null;
   const first = changes[0];
-  return { at: first.at, index: first.index, alarmAt: first.at, direction: first.meanAfter >= first.meanBefore ? 'higher' : 'lower', method: 'binary-segmentation' };
+  return {
+    at: first.at,
+    index: first.index,
+    alarmAt: first.at,
+    direction: first.meanAfter >= first.meanBefore ? 'higher' : 'lower',
+    method: 'binary-segmentation',
+  };
 }

@@ -12,7 +12,15 @@
  * drawn uniformly from each. Every difference is equally likely to be drawn and the sample quantiles vary no more
  * than with simple random sampling, so ±2.5σ brackets stay valid. O(n + s). Returns the generator's next state.
  */
-export function drawStratified(x: Float64Array, y: Float64Array, lo: Int32Array, hi: Int32Array, active: number, out: Float64Array, seed: number): number {
+export function drawStratified(
+  x: Float64Array,
+  y: Float64Array,
+  lo: Int32Array,
+  hi: Int32Array,
+  active: number,
+  out: Float64Array,
+  seed: number,
+): number {
   const s = out.length;
   const step = active / s;
   let state = seed;
@@ -38,7 +46,14 @@ export function drawStratified(x: Float64Array, y: Float64Array, lo: Int32Array,
  * pay a mispredicted loop exit on every row, which is what dominates at 10k rows. xs ends with +Infinity (a
  * sentinel), so with finite pivots neither merge can run past the end of x.
  */
-export function mergeBoth(xs: Float64Array, y: Float64Array, pivotLow: number, pivotHigh: number, outLow: Int32Array, outHigh: Int32Array): void {
+export function mergeBoth(
+  xs: Float64Array,
+  y: Float64Array,
+  pivotLow: number,
+  pivotHigh: number,
+  outLow: Int32Array,
+  outHigh: Int32Array,
+): void {
   const n = y.length;
   let i1 = 0;
   let j1 = 0;
@@ -61,7 +76,14 @@ export function mergeBoth(xs: Float64Array, y: Float64Array, pivotLow: number, p
 }
 
 /** Same positions with explicit bounds (pivots that overflowed to ±Infinity would run past the sentinel). */
-export function mergeBothSafely(x: Float64Array, y: Float64Array, pivotLow: number, pivotHigh: number, outLow: Int32Array, outHigh: Int32Array): void {
+export function mergeBothSafely(
+  x: Float64Array,
+  y: Float64Array,
+  pivotLow: number,
+  pivotHigh: number,
+  outLow: Int32Array,
+  outHigh: Int32Array,
+): void {
   const m = x.length;
   let j = 0;
   let k = 0;
@@ -87,7 +109,13 @@ export function clampToBand(lo: Int32Array, hi: Int32Array, pos: Int32Array): nu
   return count;
 }
 
-export function enumerateBand(x: Float64Array, y: Float64Array, lo: Int32Array, hi: Int32Array, out: Float64Array): void {
+export function enumerateBand(
+  x: Float64Array,
+  y: Float64Array,
+  lo: Int32Array,
+  hi: Int32Array,
+  out: Float64Array,
+): void {
   let t = 0;
   for (let i = 0; i < y.length; i++) {
     const yi = y[i];
@@ -102,7 +130,7 @@ export function enumerateBand(x: Float64Array, y: Float64Array, lo: Int32Array, 
  */
 const scratchBuffers: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
 export function scratch(slot: number, length: number): Float64Array {
-  if (scratchBuffers[slot].length < length) scratchBuffers[slot] = new Float64Array(Math.max(length, 2 * scratchBuffers[slot].length));
+  if (scratchBuffers[slot].length < length)
+    scratchBuffers[slot] = new Float64Array(Math.max(length, 2 * scratchBuffers[slot].length));
   return scratchBuffers[slot].subarray(0, length);
 }
-

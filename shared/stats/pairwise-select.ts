@@ -69,11 +69,13 @@ class PairwiseSelector {
       for (const cluster of groups) this.solve(copyBand(band), cluster, mode);
       return;
     }
-    const [pivotLow, pivotHigh] = mode === 'interpolate' && Number.isFinite(band.highValue - band.lowValue)
-      ? this.interpolatedPivots(band, first, last)
-      : this.sampledPivots(band, first, last, mode === 'single');
+    const [pivotLow, pivotHigh] =
+      mode === 'interpolate' && Number.isFinite(band.highValue - band.lowValue)
+        ? this.interpolatedPivots(band, first, last)
+        : this.sampledPivots(band, first, last, mode === 'single');
     const { posLow, posHigh } = this;
-    if (Number.isFinite(pivotLow) && Number.isFinite(pivotHigh)) mergeBoth(this.xs, this.y, pivotLow, pivotHigh, posLow, posHigh);
+    if (Number.isFinite(pivotLow) && Number.isFinite(pivotHigh))
+      mergeBoth(this.xs, this.y, pivotLow, pivotHigh, posLow, posHigh);
     else mergeBothSafely(this.x, this.y, pivotLow, pivotHigh, posLow, posHigh);
     const countLow = band.below + clampToBand(band.lo, band.hi, posLow);
     const countHigh = band.below + clampToBand(band.lo, band.hi, posHigh);
@@ -127,14 +129,18 @@ class PairwiseSelector {
   private interpolatedPivots(band: Band, first: number, last: number): [number, number] {
     const span = band.highValue - band.lowValue;
     const margin = 0.01 * band.active + 500;
-    const at = (rank: number): number => band.lowValue + span * Math.min(1, Math.max(0, (rank - band.below - 0.5) / band.active));
+    const at = (rank: number): number =>
+      band.lowValue + span * Math.min(1, Math.max(0, (rank - band.below - 0.5) / band.active));
     return [at(first - margin), at(last + margin)];
   }
 
   /** Pivots from a stratified sample: ±2.5 standard errors around the wanted ranks (one pivot when `single`). */
   private sampledPivots(band: Band, first: number, last: number, single: boolean): [number, number] {
     // Sample size: large enough to shrink the band ~20× per round, small next to the band itself when N is modest.
-    const s = Math.min(band.active === this.n * this.m ? 4000 : 2000, Math.max(100, Math.ceil(4 * Math.sqrt(band.active))));
+    const s = Math.min(
+      band.active === this.n * this.m ? 4000 : 2000,
+      Math.max(100, Math.ceil(4 * Math.sqrt(band.active))),
+    );
     const sample = scratch(0, s);
     this.seed = drawStratified(this.x, this.y, band.lo, band.hi, band.active, sample, this.seed);
     const fLow = (first - band.below - 0.5) / band.active;
@@ -163,7 +169,14 @@ function clampIndex(i: number, s: number): number {
 }
 
 function copyBand(b: Band): Band {
-  return { lo: b.lo.slice(), hi: b.hi.slice(), below: b.below, active: b.active, lowValue: b.lowValue, highValue: b.highValue };
+  return {
+    lo: b.lo.slice(),
+    hi: b.hi.slice(),
+    below: b.below,
+    active: b.active,
+    lowValue: b.lowValue,
+    highValue: b.highValue,
+  };
 }
 
 function clusters(ranks: number[], gap: number): number[][] {

@@ -1,5 +1,5 @@
 /**
- * Turning provider values into samples. Policy (STATISTICS.md): NaN, ±Infinity and missing (null) steps are
+ * Turning provider values into samples. Policy (docs/statistics.md): NaN, ±Infinity and missing (null) steps are
  * dropped, never replaced by 0. (For count metrics a missing step means 0 — that substitution belongs to the caller
  * that sums the counts, because only it knows the metric is a count.)
  */

@@ -1,5 +1,5 @@
 /**
- * Always-valid live test (mixture SPRT), as in STATISTICS.md, for a difference in means Δ = mean_t − mean_c:
+ * Always-valid live test (mixture SPRT), as in docs/statistics.md, for a difference in means Δ = mean_t − mean_c:
  *
  *   V  = var_t/n_t + var_c/n_c
  *   τ  = z²(α/2) · (var_t + var_c) / (n_t + n_c)          (mixing variance of the normal prior on Δ)
@@ -55,7 +55,9 @@ export interface SequentialState {
 }
 
 function usableArm(a: ArmStats | undefined, minSamples: number): a is ArmStats {
-  return !!a && a.n >= Math.max(2, minSamples) && Number.isFinite(a.mean) && Number.isFinite(a.variance) && a.variance >= 0;
+  return (
+    !!a && a.n >= Math.max(2, minSamples) && Number.isFinite(a.mean) && Number.isFinite(a.variance) && a.variance >= 0
+  );
 }
 
 export function initialSequentialState(alpha = 0.05): SequentialState {
@@ -67,7 +69,8 @@ export function sequentialUpdate(
   observation: { treatment: ArmStats; control: ArmStats },
   options: SequentialOptions = {},
 ): SequentialState {
-  const alpha = previous?.alpha ?? (options.alpha !== undefined && options.alpha > 0 && options.alpha < 1 ? options.alpha : 0.05);
+  const alpha =
+    previous?.alpha ?? (options.alpha !== undefined && options.alpha > 0 && options.alpha < 1 ? options.alpha : 0.05);
   const state = previous ?? initialSequentialState(alpha);
   const { treatment: t, control: c } = observation;
   const minSamples = options.minSamples ?? SEQUENTIAL_MIN_SAMPLES;
@@ -84,7 +87,16 @@ export function sequentialUpdate(
   const half = zStar * Math.sqrt(v);
   const ci: [number, number] = [delta - half, delta + half];
   const direction = ci[0] > 0 ? 'higher' : ci[1] < 0 ? 'lower' : 'same';
-  return { alpha, looks: state.looks + 1, tau, pValue, estimate: delta, ci, lambda: Number.isFinite(lambda) ? lambda : null, direction };
+  return {
+    alpha,
+    looks: state.looks + 1,
+    tau,
+    pValue,
+    estimate: delta,
+    ci,
+    lambda: Number.isFinite(lambda) ? lambda : null,
+    direction,
+  };
 }
 
 export interface ErrorCounts {
@@ -99,7 +111,10 @@ export interface ErrorCounts {
  * is 1%) would claim a tiny variance and look "significantly better" (in simulation: 7% false positives at 1%
  * exposure with plug-in variances, 2% pooled).
  */
-export function pooledProportionStats(treatment: ErrorCounts, control: ErrorCounts): { treatment: ArmStats; control: ArmStats } {
+export function pooledProportionStats(
+  treatment: ErrorCounts,
+  control: ErrorCounts,
+): { treatment: ArmStats; control: ArmStats } {
   const tn = Math.max(0, treatment.total);
   const cn = Math.max(0, control.total);
   const te = Math.min(tn, Math.max(0, treatment.errors));
@@ -127,6 +142,15 @@ export function alwaysValidFail(state: SequentialState | null, badSide: BadSide 
   return badSide === 'higher' ? state.ci[0] > 0 : state.ci[1] < 0;
 }
 
+/** The level of sequentialUpdate's interval, built with −2·ln(α/2): "always-valid 97.5%" for α = 0.05. */
+export function alwaysValidLevelOf(alpha: number): string {
+  return `always-valid ${Number(((1 - alpha / 2) * 100).toFixed(2))}%`;
+}
+
+/**
+ * @deprecated The live rule of issue 10 is guardStep (guard.ts): new data steps, the margin. Kept for callers that
+ * have not moved yet.
+ */
 export interface LiveGuardState {
   sequential: SequentialState | null;
   /** Consecutive evaluations in which the fixed-horizon judge said fail. */
@@ -145,7 +169,7 @@ export interface LiveGuardDecision {
 export const DEFAULT_SUSTAIN = 3;
 
 /**
- * The live rule of STATISTICS.md: act only on the always-valid result, or on a fixed-horizon fail sustained for
+ * The live rule of docs/statistics.md: act only on the always-valid result, or on a fixed-horizon fail sustained for
  * k consecutive evaluations (default 3). A single fixed-horizon blip never acts.
  */
 export function liveGuardUpdate(
@@ -159,11 +183,67 @@ export function liveGuardUpdate(
   const failStreak = input.fixedHorizonFail ? (previous?.failStreak ?? 0) + 1 : 0;
   const state: LiveGuardState = { sequential, failStreak };
   if (alwaysValidFail(sequential, badSide)) {
-    return { state, act: true, trigger: 'always-valid', reason: `always-valid ${Math.round((1 - sequential.alpha) * 100)}% interval is entirely ${badSide} than control` };
+    // Built with −2·ln(α/2), the sequence holds with probability 1 − α/2: say 97.5 % for α = 0.05, not 95 %.
+    return {
+      state,
+      act: true,
+      trigger: 'always-valid',
+      reason: `${alwaysValidLevelOf(sequential.alpha)} interval is entirely ${badSide} than control`,
+    };
   }
   if (failStreak >= k) {
-    return { state, act: true, trigger: 'sustained-fixed-horizon', reason: `fixed-horizon verdict has failed ${failStreak} evaluations in a row (threshold ${k})` };
+    return {
+      state,
+      act: true,
+      trigger: 'sustained-fixed-horizon',
+      reason: `fixed-horizon verdict has failed ${failStreak} evaluations in a row (threshold ${k})`,
+    };
   }
-  const reason = failStreak > 0 ? `fixed-horizon fail ${failStreak} of ${k} needed; always-valid interval not conclusive` : 'no sustained or always-valid evidence of a regression';
+  const reason =
+    failStreak > 0
+      ? `fixed-horizon fail ${failStreak} of ${k} needed; always-valid interval not conclusive`
+      : 'no sustained or always-valid evidence of a regression';
   return { state, act: false, trigger: null, reason };
+}
+
+/** The mixture state of one always-valid interval, JSON-serializable (the core persists it per watch). */
+export interface MixtureState {
+  /** Mixing variance, fixed at the first usable look. */
+  tau: number | null;
+  /** Always-valid p-value against Δ = 0 (never increases). */
+  pValue: number;
+  /** Looks that had usable data. */
+  looks: number;
+}
+
+export interface MixtureLook {
+  state: MixtureState;
+  /** Confidence sequence Δ ± Z*·√V at this look; null without usable data. */
+  ci: [number, number] | null;
+}
+
+/**
+ * One look of the mixture SPRT for any asymptotically normal estimate Δ̂ with variance V (a difference of means,
+ * of rates, of log quantiles): the confidence sequence at level `confidence`, built with −2·ln(1 − confidence), so
+ * P(some look excludes the true Δ) ≤ 1 − confidence — two-sided, at every look. τ = z²·V₁/2 at the first usable
+ * look (z the two-sided normal quantile at `confidence`; for equal arms of per-step values this is the τ of
+ * sequentialUpdate) and kept: re-tuning it to later data would void Ville's inequality.
+ */
+export function mixtureLook(
+  previous: MixtureState | null,
+  estimate: number,
+  variance: number,
+  confidence: number,
+): MixtureLook {
+  const state: MixtureState = previous ?? { tau: null, pValue: 1, looks: 0 };
+  const alpha = 1 - confidence;
+  if (!(variance > 0) || !Number.isFinite(variance) || !Number.isFinite(estimate) || !(alpha > 0 && alpha < 1))
+    return { state: { ...state }, ci: null };
+  const tau = state.tau ?? (twoSidedZ(confidence) ** 2 * variance) / 2;
+  const v = variance;
+  const logLambda = 0.5 * Math.log(v / (v + tau)) + (estimate * estimate * tau) / (2 * v * (v + tau));
+  const pValue = Math.min(state.pValue, 1, Math.exp(-logLambda));
+  const zStar = Math.sqrt(((v + tau) / tau) * (-2 * Math.log(alpha) - Math.log(v / (v + tau))));
+  const half = zStar * Math.sqrt(v);
+  return { state: { tau, pValue, looks: state.looks + 1 }, ci: [estimate - half, estimate + half] };
 }

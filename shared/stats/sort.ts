@@ -104,7 +104,14 @@ function prefixOffsets(counts: Uint32Array, base: number, n: number, offsets: Ui
   return useful;
 }
 
-function scatter(hi: Uint32Array, lo: Uint32Array, hiOut: Uint32Array, loOut: Uint32Array, offsets: Uint32Array, pass: number): void {
+function scatter(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  hiOut: Uint32Array,
+  loOut: Uint32Array,
+  offsets: Uint32Array,
+  pass: number,
+): void {
   for (let i = 0; i < hi.length; i++) {
     const at = offsets[digit(hi[i], lo[i], pass)]++;
     hiOut[at] = hi[i];

@@ -8,8 +8,8 @@ import { normalCdf, normalSf } from './distributions';
 
 // Lanczos approximation, g = 7, n = 9 (relative error ~1e-15 for x ≥ 0.5).
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0. */
@@ -169,4 +169,20 @@ export function binomialSf(k: number, n: number, p: number): number {
   if (p >= 1) return 1;
   const kf = Math.floor(k);
   return betaRegularized(p, kf + 1, n - kf);
+}
+
+/** t with P(T ≤ t) = p for Student's t with `df` degrees of freedom (bisection on studentTCdf; for critical values). */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
+  if (p === 0.5) return 0;
+  if (p < 0.5) return -studentTQuantile(1 - p, df);
+  let lo = 0;
+  let hi = 1;
+  while (studentTCdf(hi, df) < p && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

@@ -1,5 +1,5 @@
 /**
- * The time windows a verdict compares (STATISTICS.md, "Three baselines"):
+ * The time windows a verdict compares (docs/statistics.md, "Three baselines"):
  *  - canary: from the change + warm-up (1 step of the query) to now;
  *  - pre: the same length, ending at the change − guard (1 step), so neither window holds the transition;
  *  - seasonal: the canary window shifted back one week (or one day), to expose diurnal effects;
@@ -45,8 +45,14 @@ export function verdictWindows(options: WindowOptions): VerdictWindows {
   const to = Math.max(from, options.now);
   const length = to - from;
   const ready = options.now > from;
-  const canary = { from, to, label: `canary: ${formatDuration(length)} since the change (after ${formatDuration(warmup)} warm-up)` };
-  const reason = ready ? 'ok' : `waiting for the warm-up: the canary window opens ${formatDuration(warmup)} after the change`;
+  const canary = {
+    from,
+    to,
+    label: `canary: ${formatDuration(length)} since the change (after ${formatDuration(warmup)} warm-up)`,
+  };
+  const reason = ready
+    ? 'ok'
+    : `waiting for the warm-up: the canary window opens ${formatDuration(warmup)} after the change`;
   if (options.kind === 'control') {
     return { canary, baseline: { from, to, kind: 'control', label: 'control arm, same window' }, ready, reason };
   }
@@ -63,7 +69,12 @@ export function verdictWindows(options: WindowOptions): VerdictWindows {
   const baselineTo = options.changeAt - guard;
   return {
     canary,
-    baseline: { from: baselineTo - length, to: baselineTo, kind: 'pre', label: `pre-rollout: ${formatDuration(length)} ending ${formatDuration(guard)} before the change` },
+    baseline: {
+      from: baselineTo - length,
+      to: baselineTo,
+      kind: 'pre',
+      label: `pre-rollout: ${formatDuration(length)} ending ${formatDuration(guard)} before the change`,
+    },
     ready,
     reason,
   };

@@ -12,10 +12,18 @@ const dirs: string[] = [];
 
 function boot(dataDir = mkdtempSync(join(tmpdir(), 'rampart-core-')), now?: () => number) {
   dirs.push(dataDir);
-  const core = createCore({ dataDir, resourcesDir, secrets: () => undefined, version: 'test', user: () => 'tester', now });
+  const core = createCore({
+    dataDir,
+    resourcesDir,
+    secrets: () => undefined,
+    version: 'test',
+    user: () => 'tester',
+    now,
+  });
   open.push(core);
   const r = createRegistrar(createHandlers(core));
-  const call = <C extends Parameters<typeof r.call>[0]>(c: C, p: Parameters<typeof r.call<C>>[1]) => r.call(c, p, { door: 'cli' });
+  const call = <C extends Parameters<typeof r.call>[0]>(c: C, p: Parameters<typeof r.call<C>>[1]) =>
+    r.call(c, p, { door: 'cli' });
   return { core, call, dataDir };
 }
 
@@ -32,10 +40,14 @@ describe('the core on the demo workspace', () => {
     const info = await call('app:info', {});
     expect(info.demo).toBe(true);
     const rows = await call('flags:list', {});
-    expect(rows.map((r) => r.flagKey).sort()).toEqual(['checkout-v2', 'dark-mode', 'search-ranker']);
+    expect(rows.map((r) => r.flagKey).sort()).toEqual(['checkout-v2', 'dark-mode', 'onboarding-v2', 'search-ranker']); // onboarding-v2: the stale flag (issue 14), no watch
     const watches = await call('watches:list', {});
     expect(watches.map((w) => w.flagKey).sort()).toEqual(['checkout-v2', 'dark-mode', 'search-ranker']);
-    const history = await call('flags:history', { flagKey: 'checkout-v2', from: Date.now() - 2 * 24 * HOUR, to: Date.now() });
+    const history = await call('flags:history', {
+      flagKey: 'checkout-v2',
+      from: Date.now() - 2 * 24 * HOUR,
+      to: Date.now(),
+    });
     expect(history.map((h) => h.label)).toContain('rollout 5% → 25%');
   });
 
@@ -63,22 +75,40 @@ describe('the core on the demo workspace', () => {
     expect(v.baseline.label).toMatch(/concurrent control/);
   });
 
-  it('adds the live judge: always-valid intervals, the act rule, bake time and a sample-ratio check', async () => {
+  it('adds the live judge: always-valid intervals, the act rule, bake time and a sample-ratio check — counted once per data step', async () => {
     const { call } = boot();
     const first = await call('verdict:get', { watchId: 'demo-checkout-v2', baseline: 'control' });
     const second = await call('verdict:get', { watchId: 'demo-checkout-v2', baseline: 'control' });
     const x = second.extras!;
     expect(x.sequential.map((s) => s.metric).sort()).toEqual(['error_ratio', 'p50', 'p95', 'p99']);
     const p99 = x.sequential.find((s) => s.metric === 'p99')!;
-    expect(p99.ci![0]).toBeGreaterThan(0); // treatment − control, always-valid: clearly worse
-    // The always-valid interval is wider than the fixed-horizon one, never narrower.
+    expect(p99.relativeCi![0]).toBeGreaterThan(0.1); // always-valid, treatment vs control: beyond the 10 % margin
+    expect(p99.fails).toBe(true);
     expect(x.guard.act).toBe(true);
-    expect(first.extras!.guard.consecutiveFixedFails).toBe(1);
-    expect(x.guard.consecutiveFixedFails).toBe(2);
-    expect(x.bakeTime?.text).toMatch(/^p99 10%: /);
-    expect(x.srm?.status).toMatch(/ok|warn|alert/);
+    // A second look at the same data step changes nothing: the guard counts data, not looks.
+    expect(second.extras!.guard).toEqual(first.extras!.guard);
+    expect(second.computedAt).toBe(first.computedAt);
+    expect(x.bakeTime?.text).toMatch(/^p99 P\(detect \+25% p99\)/);
+    expect(x.srm).toMatchObject({
+      status: expect.stringMatching(/ok|warn/),
+      method: expect.stringMatching(/exposed units/),
+    });
+    const decision = await call('decision:get', { watchId: 'demo-checkout-v2' });
+    expect(decision).toMatchObject({
+      action: 'rollback',
+      baseline: 'control',
+      guard: { act: true, reason: x.guard.reason, sustain: x.guard.sustain },
+    });
+    expect(decision.verdict).toEqual(second);
     // The p99 shift is found after the baseline, near the 5% → 25% ramp, which leads the suspects.
-    const ramp = (await call('flags:history', { connectionId: 'demo-flags', flagKey: 'checkout-v2', from: Date.now() - 24 * HOUR, to: Date.now() })).at(-1)!;
+    const ramp = (
+      await call('flags:history', {
+        connectionId: 'demo-flags',
+        flagKey: 'checkout-v2',
+        from: Date.now() - 24 * HOUR,
+        to: Date.now(),
+      })
+    ).at(-1)!;
     expect(ramp.label).toBe('rollout 5% → 25%');
     expect(Math.abs(x.onset!.at - ramp.at)).toBeLessThan(30 * 60_000);
     expect(x.suspects[0]).toMatchObject({ label: 'checkout-v2 rollout 5% → 25%' });
@@ -91,7 +121,10 @@ describe('the core on the demo workspace', () => {
     const at = Date.UTC(2026, 10, 22, 3, 0);
     const { call } = boot(undefined, () => at);
     const v = await call('verdict:get', { watchId: 'demo-search-ranker', baseline: 'pre' });
-    expect(v.verdict).toBe('pass');
+    // Healthy: nothing fails. (Two hours of a ~0.3 % error rate may still leave error_ratio undecided against its
+    // +0.1 pp margin — keep baking — so the verdict is pass or inconclusive, never fail.)
+    expect(['pass', 'inconclusive']).toContain(v.verdict);
+    expect(v.metrics.filter((m) => m.verdict === 'fail')).toEqual([]);
     expect(v.extras!.onset).toBeNull();
     expect(v.extras!.suspects).toEqual([]);
   });
@@ -100,7 +133,12 @@ describe('the core on the demo workspace', () => {
     const { call } = boot();
     const now = Date.now();
     // The demo ramped checkout-v2 5% → 25% four hours ago; its new path is slower.
-    const res = await call('incident:analyze', { watchId: 'demo-checkout-v2', metric: 'p99', from: now - 6 * HOUR, to: now });
+    const res = await call('incident:analyze', {
+      watchId: 'demo-checkout-v2',
+      metric: 'p99',
+      from: now - 6 * HOUR,
+      to: now,
+    });
     expect(res.onset).not.toBeNull();
     expect(res.suspects.length).toBeGreaterThan(0);
     expect(res.suspects[0].label).toBe('checkout-v2 rollout 5% → 25%');
@@ -111,11 +149,30 @@ describe('the core on the demo workspace', () => {
 
   it('ramps through the registrar, and the marker is in the history at once', async () => {
     const { call } = boot();
-    const before = (await call('flags:get', { connectionId: 'demo-flags', flagKey: 'search-ranker' })).flag.envs.production.exposure;
-    const res = await call('flags:ramp', { connectionId: 'demo-flags', flagKey: 'search-ranker', env: 'production', to: 100, expected: before, comment: 'healthy for a day', override: true });
+    const before = (await call('flags:get', { connectionId: 'demo-flags', flagKey: 'search-ranker' })).flag.envs
+      .production.exposure;
+    const res = await call('flags:ramp', {
+      connectionId: 'demo-flags',
+      flagKey: 'search-ranker',
+      env: 'production',
+      to: 100,
+      expected: before,
+      comment: 'healthy for a day',
+      override: true,
+    });
     expect(res.readBack.exposure).toBe(100);
-    const history = await call('flags:history', { connectionId: 'demo-flags', flagKey: 'search-ranker', from: Date.now() - HOUR, to: Date.now() + 1000 });
-    expect(history.at(-1)).toMatchObject({ source: 'rampart', label: `rollout ${before}% → 100%`, actor: 'tester', comment: 'healthy for a day' });
+    const history = await call('flags:history', {
+      connectionId: 'demo-flags',
+      flagKey: 'search-ranker',
+      from: Date.now() - HOUR,
+      to: Date.now() + 1000,
+    });
+    expect(history.at(-1)).toMatchObject({
+      source: 'rampart',
+      label: `rollout ${before}% → 100%`,
+      actor: 'tester',
+      comment: 'healthy for a day',
+    });
     const audit = await call('audit:list', {});
     expect(audit[0]).toMatchObject({ action: 'ramp', result: 'done', override: true });
   });

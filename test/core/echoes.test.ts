@@ -3,12 +3,37 @@ import { withoutEchoes } from '../../main/core/flags-service';
 import type { FlagChange } from '../../shared/domain/flags';
 
 const base = { connectionId: 'u', flagKey: 'checkout', env: 'production', from: null, label: 'x' } as const;
-const own: FlagChange = { ...base, id: 'u:rampart:1', at: 1_000_000, kind: 'enabled', from: { enabled: false, exposure: 0 }, to: { enabled: true, exposure: 5 }, source: 'rampart', comment: 'canary' };
+const own: FlagChange = {
+  ...base,
+  id: 'u:rampart:1',
+  at: 1_000_000,
+  kind: 'enabled',
+  from: { enabled: false, exposure: 0 },
+  to: { enabled: true, exposure: 5 },
+  source: 'rampart',
+  comment: 'canary',
+};
 
 describe("hiding the vendor's echo of Rampart's own write", () => {
   it('drops vendor events that report the same resulting state within a minute', () => {
-    const rollout: FlagChange = { ...base, id: 'u:11', at: 1_000_400, kind: 'exposure', from: { exposure: 0 }, to: { exposure: 5 }, source: 'vendor' };
-    const switchOn: FlagChange = { ...base, id: 'u:12', at: 1_000_500, kind: 'enabled', from: { enabled: false }, to: { enabled: true }, source: 'vendor' };
+    const rollout: FlagChange = {
+      ...base,
+      id: 'u:11',
+      at: 1_000_400,
+      kind: 'exposure',
+      from: { exposure: 0 },
+      to: { exposure: 5 },
+      source: 'vendor',
+    };
+    const switchOn: FlagChange = {
+      ...base,
+      id: 'u:12',
+      at: 1_000_500,
+      kind: 'enabled',
+      from: { enabled: false },
+      to: { enabled: true },
+      source: 'vendor',
+    };
     expect(withoutEchoes([own, rollout, switchOn]).map((c) => c.id)).toEqual(['u:rampart:1']);
   });
 
@@ -23,10 +48,32 @@ describe("hiding the vendor's echo of Rampart's own write", () => {
     expect(withoutEchoes([own, ...other]).map((c) => c.id)).toEqual(['u:rampart:1', 'a', 'b', 'c', 'd', 'e']);
   });
 
-  it("keeps a real change seconds earlier that ends in the same state but started elsewhere", () => {
-    const ramp: FlagChange = { ...own, id: 'u:rampart:2', kind: 'exposure', from: { enabled: true, exposure: 25 }, to: { enabled: true, exposure: 50 } };
-    const earlierSwitchOn: FlagChange = { ...base, id: 'u:7', at: 1_000_000 - 20_000, kind: 'enabled', from: { enabled: false }, to: { enabled: true }, source: 'vendor' };
-    const echo: FlagChange = { ...base, id: 'u:8', at: 1_000_000 - 30, kind: 'exposure', from: { exposure: 25 }, to: { exposure: 50 }, source: 'vendor' };
+  it('keeps a real change seconds earlier that ends in the same state but started elsewhere', () => {
+    const ramp: FlagChange = {
+      ...own,
+      id: 'u:rampart:2',
+      kind: 'exposure',
+      from: { enabled: true, exposure: 25 },
+      to: { enabled: true, exposure: 50 },
+    };
+    const earlierSwitchOn: FlagChange = {
+      ...base,
+      id: 'u:7',
+      at: 1_000_000 - 20_000,
+      kind: 'enabled',
+      from: { enabled: false },
+      to: { enabled: true },
+      source: 'vendor',
+    };
+    const echo: FlagChange = {
+      ...base,
+      id: 'u:8',
+      at: 1_000_000 - 30,
+      kind: 'exposure',
+      from: { exposure: 25 },
+      to: { exposure: 50 },
+      source: 'vendor',
+    };
     expect(withoutEchoes([earlierSwitchOn, echo, ramp]).map((c) => c.id)).toEqual(['u:7', 'u:rampart:2']);
   });
 });

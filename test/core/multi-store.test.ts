@@ -17,18 +17,42 @@ let ld: FakeLaunchDarkly;
 let fs: FakeFlagsmith;
 let dataDir: string;
 const env: NodeJS.ProcessEnv = {};
-const call = <C extends Channel>(c: C, p: RequestOf<C>): Promise<ResponseOf<C>> => r.call(c, p as never, { door: 'http' });
+const call = <C extends Channel>(c: C, p: RequestOf<C>): Promise<ResponseOf<C>> =>
+  r.call(c, p as never, { door: 'http' });
 
 beforeAll(async () => {
   ld = await startFakeLaunchDarkly();
   fs = await startFakeFlagsmith();
-  env.LD_TOKEN = ld.token;
-  env.FS_TOKEN = fs.token;
+  env.RAMPART_LD_TOKEN = ld.token;
+  env.RAMPART_FS_TOKEN = fs.token;
   dataDir = mkdtempSync(join(tmpdir(), 'rampart-multi-'));
-  core = createCore({ dataDir, resourcesDir: join(__dirname, '..', '..', 'resources'), secrets: envSecretResolver((id) => core.store.records.connections.get(id), env), version: 'test' });
+  core = createCore({
+    dataDir,
+    resourcesDir: join(__dirname, '..', '..', 'resources'),
+    secrets: envSecretResolver((id) => core.store.records.connections.get(id), env),
+    version: 'test',
+  });
   r = createRegistrar(createHandlers(core));
-  await call('connections:save', { connection: { id: 'ld', name: 'LaunchDarkly', kind: 'launchdarkly', url: ld.url, project: 'default', tokenEnv: 'LD_TOKEN' } });
-  await call('connections:save', { connection: { id: 'fs', name: 'Flagsmith', kind: 'flagsmith', url: fs.url, project: 'Rampart demo', tokenEnv: 'FS_TOKEN' } });
+  await call('connections:save', {
+    connection: {
+      id: 'ld',
+      name: 'LaunchDarkly',
+      kind: 'launchdarkly',
+      url: ld.url,
+      project: 'default',
+      tokenEnv: 'RAMPART_LD_TOKEN',
+    },
+  });
+  await call('connections:save', {
+    connection: {
+      id: 'fs',
+      name: 'Flagsmith',
+      kind: 'flagsmith',
+      url: fs.url,
+      project: 'Rampart demo',
+      tokenEnv: 'RAMPART_FS_TOKEN',
+    },
+  });
 });
 afterAll(async () => {
   core.close();
@@ -42,21 +66,46 @@ describe('every flag store on one list and one timeline', () => {
     const rows = await call('flags:list', {});
     const byConnection = new Set(rows.map((row) => row.connectionId));
     expect([...byConnection].sort()).toEqual(['demo-flags', 'fs', 'ld']);
-    expect(rows.find((row) => row.connectionId === 'ld' && row.flagKey === 'new-checkout' && row.env === 'production')?.exposure).toBe(5);
+    expect(
+      rows.find((row) => row.connectionId === 'ld' && row.flagKey === 'new-checkout' && row.env === 'production')
+        ?.exposure,
+    ).toBe(5);
     const search = await call('flags:list', { search: 'checkout' });
-    expect(search.every((row) => `${row.flagKey} ${row.name} ${row.connectionName}`.toLowerCase().includes('checkout'))).toBe(true);
+    expect(
+      search.every((row) => `${row.flagKey} ${row.name} ${row.connectionName}`.toLowerCase().includes('checkout')),
+    ).toBe(true);
   });
 
   it('reports each connection test with its environments, and a missing token clearly', async () => {
     const t = await call('connections:test', { id: 'ld' });
     expect(t.environments.map((e) => e.key)).toContain('production');
-    await call('connections:save', { connection: { id: 'ld-nokey', name: 'LD without key', kind: 'launchdarkly', url: ld.url, project: 'default', tokenEnv: 'NOT_SET_ANYWHERE' } });
-    await expect(call('connections:test', { id: 'ld-nokey' })).rejects.toThrow(/NOT_SET_ANYWHERE named by connection 'LD without key' is not set/);
+    await call('connections:save', {
+      connection: {
+        id: 'ld-nokey',
+        name: 'LD without key',
+        kind: 'launchdarkly',
+        url: ld.url,
+        project: 'default',
+        tokenEnv: 'RAMPART_NOT_SET_ANYWHERE',
+      },
+    });
+    // A failed test is an answer, not an exception: ok false, with what failed.
+    const failed = await call('connections:test', { id: 'ld-nokey' });
+    expect(failed).toMatchObject({ ok: false, environments: [], checks: [{ name: 'environments', ok: false }] });
+    expect(failed.message).toMatch(/RAMPART_NOT_SET_ANYWHERE named by connection 'LD without key' is not set/);
     await call('connections:remove', { id: 'ld-nokey' });
   });
 
   it('ramps a LaunchDarkly flag through the same rollout service, and merges its marker into the timeline', async () => {
-    const res = await call('flags:ramp', { connectionId: 'ld', flagKey: 'new-checkout', env: 'production', to: 25, expected: 5, comment: 'canary healthy', override: true });
+    const res = await call('flags:ramp', {
+      connectionId: 'ld',
+      flagKey: 'new-checkout',
+      env: 'production',
+      to: 25,
+      expected: 5,
+      comment: 'canary healthy',
+      override: true,
+    });
     expect(res.readBack.exposure).toBe(25);
     const now = Date.now();
     const timeline = await call('flags:history', { from: now - 2 * 86_400_000, to: now + 1000 });
@@ -72,8 +121,16 @@ describe('every flag store on one list and one timeline', () => {
     await ld.stop();
     const rows = await call('flags:list', { connectionId: 'ld' });
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows[0].stale?.reason).toMatch(/LaunchDarkly/);
-    await expect(call('flags:rollback', { connectionId: 'ld', flagKey: 'new-checkout', env: 'production', comment: 'store down test' })).rejects.toThrow(/LaunchDarkly/);
+    expect(rows[0].stale?.message).toMatch(/LaunchDarkly/);
+    expect(rows[0].stale?.code).toMatch(/^(unreachable|timeout|vendor_error)$/);
+    await expect(
+      call('flags:rollback', {
+        connectionId: 'ld',
+        flagKey: 'new-checkout',
+        env: 'production',
+        comment: 'store down test',
+      }),
+    ).rejects.toThrow(/LaunchDarkly/);
     const audit = await call('audit:list', { connectionId: 'ld' });
     expect(audit.filter((a) => a.action === 'rollback').every((a) => a.result !== 'done')).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSeriesService } from '../../main/core/series-service';
-import { createEventBus } from '../../main/host/registrar';
+import { createEventBus } from '../../main/core/event-bus';
+import type { EventPayload } from '../../shared/contract/events';
 import { openStore } from '../../main/store';
 import { RampartError } from '../../shared/errors';
 import type { MetricsProvider } from '../../main/metrics/metrics-provider';
@@ -27,7 +28,11 @@ function setup() {
     capabilities: () => ({ maxPointsPerSeries: 11_000, nativePercentiles: true, timeUnit: 's' }),
     async range(_q, from, to, step) {
       calls++;
-      if (failing) throw new RampartError('unreachable', 'Prometheus: unreachable (POST http://127.0.0.1:9/api/v1/query_range): ECONNREFUSED');
+      if (failing)
+        throw new RampartError(
+          'unreachable',
+          'Prometheus: unreachable (POST http://127.0.0.1:9/api/v1/query_range): ECONNREFUSED',
+        );
       const t: number[] = [];
       for (let x = from; x <= to; x += step) t.push(x);
       return [{ labels: {}, t: Float64Array.from(t), v: Float64Array.from(t.map(() => 120)) }];
@@ -35,11 +40,26 @@ function setup() {
   };
   const bus = createEventBus();
   const health: number[] = [];
-  bus.subscribe((name, p) => name === 'provider:health' && health.push((p as { consecutiveErrors: number }).consecutiveErrors));
-  const service = createSeriesService({ provider: () => provider, render: () => 'p99', cache: openStore(':memory:', () => clock).series, bus, now: () => clock });
+  const lastErrors: EventPayload<'provider:health'>['lastError'][] = [];
+  bus.subscribe(
+    (name, p) =>
+      name === 'provider:health' &&
+      health.push((p as EventPayload<'provider:health'>).consecutiveErrors) &&
+      lastErrors.push((p as EventPayload<'provider:health'>).lastError),
+  );
+  const service = createSeriesService({
+    provider: () => provider,
+    render: () => 'p99',
+    cache: openStore(':memory:', () => clock).series,
+    bus,
+    now: () => clock,
+    armOf: async () => () => null,
+    whyEmpty: async (_id, q) => ({ message: `no series match ${q}` }),
+  });
   return {
     service,
     health,
+    lastErrors,
     calls: () => calls,
     fail: (f: boolean) => (failing = f),
     advance: (ms: number) => (clock += ms),
@@ -55,7 +75,13 @@ describe('series when the provider fails', () => {
     s.advance(120_000);
     s.fail(true);
     const res = await s.service.range(watch, { from, to: s.now(), width: 200 });
-    expect(res.errors).toEqual([{ metric: 'p99', message: expect.stringContaining('Prometheus: unreachable') }]);
+    expect(res.errors).toEqual([
+      { metric: 'p99', code: 'unreachable', message: expect.stringContaining('Prometheus: unreachable') },
+    ]);
+    expect(res.stale).toMatchObject({
+      code: 'unreachable',
+      message: expect.stringContaining('Prometheus: unreachable'),
+    });
     expect(res.stale?.ageMs).toBeGreaterThanOrEqual(120_000);
     expect(res.series[0].points.length).toBeGreaterThan(10);
   });
@@ -79,5 +105,7 @@ describe('series when the provider fails', () => {
     const ok = await s.service.range(watch, q());
     expect(ok.errors).toEqual([]);
     expect(s.health).toEqual([1, 2, 0]);
+    // Each health push carries the failure's code, not only its text; recovery clears it.
+    expect(s.lastErrors.map((e) => e?.code ?? null)).toEqual(['unreachable', 'unreachable', null]);
   });
 });

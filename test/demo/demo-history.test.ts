@@ -45,7 +45,9 @@ describe('demo history', () => {
 
   it('ends, for every flag, in the state of the shipped flag file', async () => {
     const file = path.join(__dirname, '../../resources/demo/flags.json');
-    const flags = await createFlagdStore({ connection: { id: 'demo-flags', kind: 'flagd', name: 'Demo', file } }).listFlags();
+    const flags = await createFlagdStore({
+      connection: { id: 'demo-flags', kind: 'flagd', name: 'Demo', file },
+    }).listFlags();
     for (const flag of flags) {
       const mine = changes.filter((c) => c.flagKey === flag.key);
       expect(mine.length, flag.key).toBeGreaterThan(0);

@@ -31,8 +31,21 @@ describe('demo workspace', () => {
     freshDataDir();
     const ws = demoWorkspace(dataDir, RESOURCES);
     expect(ws.connections.map((c) => Connection.parse(c))).toEqual([
-      { id: 'demo-flags', kind: 'flagd', name: 'Demo flags (flagd file)', file: ws.flagsFile, environment: 'production', demo: true },
-      { id: 'demo-metrics', kind: 'simulated', name: 'Demo service (simulated)', flagConnectionId: 'demo-flags', demo: true },
+      {
+        id: 'demo-flags',
+        kind: 'flagd',
+        name: 'Demo flags (flagd file)',
+        file: ws.flagsFile,
+        environment: 'production',
+        demo: true,
+      },
+      {
+        id: 'demo-metrics',
+        kind: 'simulated',
+        name: 'Demo service (simulated)',
+        flagConnectionId: 'demo-flags',
+        demo: true,
+      },
     ]);
     expect(ws.watches.map((w) => [w.flagKey, w.selector])).toEqual([
       ['checkout-v2', 'service="checkout"'],
@@ -41,21 +54,29 @@ describe('demo workspace', () => {
     ]);
     for (const w of ws.watches) {
       expect(Watch.parse(w)).toEqual(w);
-      expect(w).toMatchObject({ flagConnectionId: 'demo-flags', metricsConnectionId: 'demo-metrics', env: 'production' });
+      expect(w).toMatchObject({
+        flagConnectionId: 'demo-flags',
+        metricsConnectionId: 'demo-metrics',
+        env: 'production',
+      });
       expect(w.metrics.map((m) => m.name)).toEqual(['request_rate', 'error_ratio', 'p50', 'p95', 'p99']);
     }
   });
 
   it('fails clearly when the resources folder has no demo file', () => {
     freshDataDir();
-    expect(() => demoWorkspace(dataDir, path.join(dataDir, 'nowhere'))).toThrow(/The demo flag file is missing: .*nowhere/);
+    expect(() => demoWorkspace(dataDir, path.join(dataDir, 'nowhere'))).toThrow(
+      /The demo flag file is missing: .*nowhere/,
+    );
     expect(existsSync(path.join(dataDir, 'demo', 'flags.json'))).toBe(false);
   });
 
   it('ships a flag file whose flags match the simulated services and read as described', async () => {
     const store = createFlagdStore({ connection: { id: 'demo-flags', kind: 'flagd', name: 'Demo', file: SHIPPED } });
     const flags = await store.listFlags();
-    const raw = JSON.parse(readFileSync(SHIPPED, 'utf8')) as { flags: Record<string, { variants: unknown; defaultVariant: string; metadata: { service: string } }> };
+    const raw = JSON.parse(readFileSync(SHIPPED, 'utf8')) as {
+      flags: Record<string, { variants: unknown; defaultVariant: string; metadata: { service: string } }>;
+    };
     for (const model of DEMO_SERVICES) {
       const def = raw.flags[model.flagKey];
       expect(def.metadata.service).toBe(model.service);
@@ -64,7 +85,9 @@ describe('demo workspace', () => {
       const env = flags.find((f) => f.key === model.flagKey)!.envs.production;
       expect([env.treatment, env.control]).toEqual([model.treatment, model.control]);
     }
-    const state = Object.fromEntries(flags.map((f) => [f.key, [f.envs.production.enabled, f.envs.production.exposure]]));
+    const state = Object.fromEntries(
+      flags.map((f) => [f.key, [f.envs.production.enabled, f.envs.production.exposure]]),
+    );
     expect(state).toEqual({ 'checkout-v2': [true, 25], 'search-ranker': [true, 50], 'dark-mode': [true, 100] });
   });
 });

@@ -9,7 +9,11 @@ export const NOW = Date.UTC(2025, 5, 10, 16, 0, 0);
 export type Timelines = Record<string, TimelineEntry[]>;
 
 export function provider(timelines: Timelines, now = NOW) {
-  return createSimulatedProvider({ connectionId: 'demo-metrics', timeline: (flagKey) => timelines[flagKey] ?? [], now: () => now });
+  return createSimulatedProvider({
+    connectionId: 'demo-metrics',
+    timeline: (flagKey) => timelines[flagKey] ?? [],
+    now: () => now,
+  });
 }
 
 /** Mean of the finite values in [from, to). */

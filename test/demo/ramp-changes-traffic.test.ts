@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FlagdCore } from '@openfeature/flagd-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulatedProvider, DEMO_SERVICES, demoWorkspace, seedDemoHistory, type TimelineEntry } from '../../main/demo';
+import {
+  createSimulatedProvider,
+  DEMO_SERVICES,
+  demoWorkspace,
+  seedDemoHistory,
+  type TimelineEntry,
+} from '../../main/demo';
 import { createAssignmentCache, USER_POOL_SIZE, userKey } from '../../main/demo/sim/assignment';
 import { createFlagdStore } from '../../main/flags/flagd';
 import { byVariant, HOUR, MIN, NOW, sum } from './fixtures';
@@ -24,7 +30,8 @@ describe('demo: ramping the demo flag file changes the simulated traffic', () =>
     const simulated = createAssignmentCache().get(model, { enabled: true, exposure: 50 });
     let same = 0;
     for (let i = 0; i < USER_POOL_SIZE; i++) {
-      const fromFile = core.resolveBooleanEvaluation('checkout-v2', false, { targetingKey: userKey(i) }).variant === 'on';
+      const fromFile =
+        core.resolveBooleanEvaluation('checkout-v2', false, { targetingKey: userKey(i) }).variant === 'on';
       if (fromFile === (simulated.treated[i] === 1)) same++;
     }
     expect(same).toBe(USER_POOL_SIZE);
@@ -48,9 +55,20 @@ describe('demo: ramping the demo flag file changes the simulated traffic', () =>
     const readBack = (await store.getFlag('checkout-v2')).envs.production;
     timeline.push({ at: rampAt, enabled: readBack.enabled, exposure: readBack.exposure });
 
-    const provider = createSimulatedProvider({ connectionId: ws.connections[1].id, timeline: () => timeline, now: () => NOW });
-    const split = await provider.range('requests{service="checkout"} by (feature_flag_result_variant)', NOW - 2 * HOUR, NOW, MIN);
-    const shareOn = (from: number, to: number) => sum(byVariant(split, 'on'), from, to) / (sum(byVariant(split, 'on'), from, to) + sum(byVariant(split, 'off'), from, to));
+    const provider = createSimulatedProvider({
+      connectionId: ws.connections[1].id,
+      timeline: () => timeline,
+      now: () => NOW,
+    });
+    const split = await provider.range(
+      'requests{service="checkout"} by (feature_flag_result_variant)',
+      NOW - 2 * HOUR,
+      NOW,
+      MIN,
+    );
+    const shareOn = (from: number, to: number) =>
+      sum(byVariant(split, 'on'), from, to) /
+      (sum(byVariant(split, 'on'), from, to) + sum(byVariant(split, 'off'), from, to));
     expect(shareOn(NOW - 2 * HOUR, rampAt)).toBeGreaterThan(0.22);
     expect(shareOn(NOW - 2 * HOUR, rampAt)).toBeLessThan(0.28);
     expect(shareOn(rampAt + MIN, NOW + 1)).toBe(1);

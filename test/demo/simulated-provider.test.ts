@@ -11,7 +11,12 @@ describe('simulated service: deterministic', () => {
     const b = await provider(timelines).range(`p99{service="checkout"}${BY}`, NOW - 6 * HOUR, NOW, MIN);
     expect(b).toEqual(a);
     // A sub-range fetched later, by another instance, matches the same timestamps exactly.
-    const part = await provider(timelines, NOW + HOUR).range(`p99{service="checkout"}${BY}`, NOW - 2 * HOUR + 17, NOW - HOUR, MIN);
+    const part = await provider(timelines, NOW + HOUR).range(
+      `p99{service="checkout"}${BY}`,
+      NOW - 2 * HOUR + 17,
+      NOW - HOUR,
+      MIN,
+    );
     const offset = a[0].t.indexOf(part[0].t[0]);
     expect(offset).toBeGreaterThan(0);
     expect(Array.from(part[0].v)).toEqual(Array.from(a[0].v.slice(offset, offset + part[0].v.length)));
@@ -124,7 +129,8 @@ describe('simulated service: follows the flag', () => {
     const q = `requests{service="checkout"}${BY}`;
     const old = await provider({ 'checkout-v2': before }).range(q, NOW - 6 * HOUR, NOW, MIN);
     const ramped = await provider({ 'checkout-v2': after }).range(q, NOW - 6 * HOUR, NOW, MIN);
-    const shareOn = (s: typeof old, from: number, to: number) => sum(byVariant(s, 'on'), from, to) / (sum(byVariant(s, 'on'), from, to) + sum(byVariant(s, 'off'), from, to));
+    const shareOn = (s: typeof old, from: number, to: number) =>
+      sum(byVariant(s, 'on'), from, to) / (sum(byVariant(s, 'on'), from, to) + sum(byVariant(s, 'off'), from, to));
     expect(shareOn(ramped, NOW - 6 * HOUR, t)).toBeGreaterThan(0.04);
     expect(shareOn(ramped, NOW - 6 * HOUR, t)).toBeLessThan(0.06);
     expect(shareOn(ramped, t + MIN, NOW + 1)).toBeGreaterThan(0.47);
@@ -161,11 +167,14 @@ describe('simulated service: follows the flag', () => {
     let points = 0;
     for (const metric of ['request_rate', 'error_ratio', 'p50', 'p95', 'p99', 'requests', 'errors']) {
       for (const by of ['', BY]) {
-        for (const s of await p.range(`${metric}{service="checkout"}${by}`, NOW - 24 * HOUR, NOW, MIN)) points += s.v.length;
+        for (const s of await p.range(`${metric}{service="checkout"}${by}`, NOW - 24 * HOUR, NOW, MIN))
+          points += s.v.length;
       }
     }
     const ms = performance.now() - started;
-    console.log(`simulated service: one day × 7 metrics × (overall + 2 variants) = ${points} points in ${ms.toFixed(1)} ms`);
+    console.log(
+      `simulated service: one day × 7 metrics × (overall + 2 variants) = ${points} points in ${ms.toFixed(1)} ms`,
+    );
     expect(points).toBe(7 * 3 * 1441);
   });
 });
@@ -173,10 +182,16 @@ describe('simulated service: follows the flag', () => {
 describe('simulated service: bad input', () => {
   const p = provider({});
   const cases: Array<[string, RegExp]> = [
-    ['p98{service="checkout"}', /unknown metric "p98" \(known: request_rate, error_ratio, p50, p95, p99, requests, errors\)/],
+    [
+      'p98{service="checkout"}',
+      /unknown metric "p98" \(known: request_rate, error_ratio, p50, p95, p99, requests, errors; instant over a window: requests, errors, buckets, users\)/,
+    ],
     ['p99{service="billing"}', /unknown service "billing" \(known: checkout, search, web\)/],
     ['p99{job="checkout"}', /unknown label "job"/],
-    ['p99{service="checkout"} by (variant)', /cannot split by "variant"; the variant label is feature_flag_result_variant/],
+    [
+      'p99{service="checkout"} by (variant)',
+      /cannot split by "variant"; the variant label is feature_flag_result_variant/,
+    ],
     ['rate(p99[5m])', /expected <metric>\{service="<service>"\}/],
     ['', /expected/],
   ];
@@ -192,14 +207,26 @@ describe('simulated service: bad input', () => {
     });
   }
 
-  it('refuses a bad step, a reversed range and too many points', async () => {
+  it('answers a range of too many points at a coarser step, never more than 11,000 per series', async () => {
+    const series = await p.range('p99{service="checkout"}', NOW - 30 * 24 * HOUR, NOW, 10_000);
+    expect(series.length).toBeGreaterThan(0);
+    for (const s of series) {
+      expect(s.t.length).toBeLessThanOrEqual(11_000);
+      expect(s.t.length).toBeGreaterThan(1_000);
+      expect(s.t[1] - s.t[0]).toBeGreaterThan(10_000);
+    }
+  });
+
+  it('refuses a bad step and a reversed range', async () => {
     const q = 'p99{service="checkout"}';
     for (const [from, to, step, message] of [
       [NOW - HOUR, NOW, 500, /step must be a whole number of ms ≥ 1000/],
       [NOW, NOW - HOUR, MIN, /bad time range/],
-      [NOW - 30 * 24 * HOUR, NOW, 10_000, /points per series asked \(at most 11000\)/],
     ] as const) {
-      const err = await p.range(q, from, to, step).then(() => null, (e: { code: string; message: string }) => e);
+      const err = await p.range(q, from, to, step).then(
+        () => null,
+        (e: { code: string; message: string }) => e,
+      );
       expect(err?.code).toBe('bad_request');
       expect(err?.message).toMatch(message);
     }

@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../main/store';
+import { prng } from './support/cli-bundle';
 
 /**
- * SECURITY.md: "SIGKILL during audit writes (≥ 1,000 times): PRAGMA integrity_check ok every time; 0 acknowledged
+ * docs/security.md: "SIGKILL during audit writes (≥ 1,000 times): PRAGMA integrity_check ok every time; 0 acknowledged
  * rows lost". A child process (test/security/support/audit-writer.ts, bundled once so each spawn is plain node)
  * writes intent/result rows through the real store and prints each action id after the write returns; we SIGKILL
  * it at random moments — while opening/recovering, mid-transaction, mid-checkpoint — and then check the file.
@@ -96,18 +97,6 @@ function killOnce(dataDir: string, rand: () => number): Promise<Run> {
   });
 }
 
-/** A small seeded PRNG (mulberry32) so a failing sequence of kill moments can be replayed with the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface LaneReport {
   kills: number;
   acknowledged: number;
@@ -123,7 +112,16 @@ async function lane(index: number, kills: number, seed: number): Promise<LaneRep
   const dataDir = join(work, `lane-${index}`);
   mkdirSync(dataDir, { recursive: true });
   const rand = prng(seed);
-  const report: LaneReport = { kills: 0, acknowledged: 0, checksOk: 0, lost: [], problems: [], intents: [], results: [], dataDir };
+  const report: LaneReport = {
+    kills: 0,
+    acknowledged: 0,
+    checksOk: 0,
+    lost: [],
+    problems: [],
+    intents: [],
+    results: [],
+    dataDir,
+  };
   let rowsBefore = 0;
   for (let k = 0; k < kills; k++) {
     const run = await killOnce(dataDir, rand);
@@ -194,12 +192,15 @@ describe('SIGKILL during audit writes', () => {
       const store = openStore(r.dataDir);
       try {
         expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const present = store.db.prepare('SELECT action_id, phase FROM audit_log').all() as { action_id: string; phase: string }[];
+        const present = store.db.prepare('SELECT action_id, phase FROM audit_log').all() as {
+          action_id: string;
+          phase: string;
+        }[];
         const have = new Set(present.map((p) => `${p.phase} ${p.action_id}`));
         expect(r.intents.filter((id) => !have.has(`intent ${id}`))).toEqual([]);
         expect(r.results.filter((id) => !have.has(`result ${id}`))).toEqual([]);
         const resulted = new Set(present.filter((p) => p.phase === 'result').map((p) => p.action_id));
-        const pending = store.audit.pending();
+        const pending = store.audit.unsettled();
         expect(pending.every((p) => !resulted.has(p.actionId))).toBe(true);
         // The append-only triggers survived too.
         expect(() => store.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);

@@ -4,35 +4,31 @@
  * and p99 worse for the treatment. Screenshot: test-results/screenshots/cohorts.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium, screenshotPath, startHost, type RunningHost, openPage } from './support/browser-host';
+import type { Page } from 'playwright-core';
+import { openDemoSession, rpc, screenshotPath, type DemoSession, type RunningHost } from './support/browser-host';
 
 describe('cohorts view in the browser host', () => {
+  let session: DemoSession;
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    requireChromium();
-    host = await startHost();
-    browser = await launchChromium();
-    page = await openPage(browser, pageErrors);
+    session = await openDemoSession(pageErrors);
+    ({ host, page } = session);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-  });
+  afterAll(() => session?.close());
 
   it('shows who is in checkout-v2 / production, how many are exposed, and that p99 is worse for the treatment', async () => {
-    await page.goto(host.launchUrl);
     await page.locator('[data-testid=nav-cohorts]').click();
     const view = page.locator('[data-testid=cohorts-view]');
     await view.waitFor();
     const picker = page.locator('[data-testid=cohort-flag]');
     await picker.locator('option[data-flag-key="checkout-v2"][data-env="production"]').waitFor({ state: 'attached' });
-    const value = await picker.locator('option[data-flag-key="checkout-v2"][data-env="production"]').getAttribute('value');
+    const value = await picker
+      .locator('option[data-flag-key="checkout-v2"][data-env="production"]')
+      .getAttribute('value');
     if (value === null) throw new Error('checkout-v2 / production has no option value');
     await picker.selectOption(value);
     await page.locator('[data-testid=cohorts-view][data-state="loaded"]').waitFor({ timeout: 30_000 });
@@ -54,13 +50,30 @@ describe('cohorts view in the browser host', () => {
     const exposure = page.locator('[data-testid=exposure-row]');
     await expect.poll(() => exposure.count(), { timeout: 20_000 }).toBe(2);
     for (const variant of ['on', 'off']) {
-      const count = Number(await page.locator(`[data-testid=exposure-row][data-variant="${variant}"]`).getAttribute('data-count'));
+      const count = Number(
+        await page.locator(`[data-testid=exposure-row][data-variant="${variant}"]`).getAttribute('data-count'),
+      );
       expect(count, `exposures of ${variant}`).toBeGreaterThan(0);
     }
     const srm = page.locator('[data-testid=srm-status]');
     expect(['ok', 'warn', 'alert', 'nodata']).toContain(await srm.getAttribute('data-status'));
     expect(await srm.innerText()).toMatch(/^SRM (ok|warning|ALERT|no data)$/);
     expect(await page.locator('[data-testid=srm-p]').innerText()).toMatch(/p (=|<) /);
+
+    // The same numbers as the Canary watch: the watch's one decision when it compares the arms, else said why not.
+    const decision = await rpc<{ baseline: string; verdict: { metrics: { name: string; ratio: number | null }[] } }>(
+      host,
+      'decision:get',
+      { watchId: 'demo-checkout-v2' },
+    );
+    const source = page.locator('[data-testid=cohort-source]');
+    await source.waitFor();
+    expect(await source.getAttribute('data-decision')).toBe(String(decision.baseline === 'control'));
+    expect(await source.innerText()).toMatch(
+      decision.baseline === 'control'
+        ? /the same numbers as the Canary watch/
+        : /Not the decision's numbers: the decision .* uses the \w+ baseline/,
+    );
 
     // Is their experience worse: p99 treatment / control > 1.
     const p99 = page.locator('[data-testid=cohort-metric][data-metric="p99"]');
@@ -71,7 +84,9 @@ describe('cohorts view in the browser host', () => {
     // Sparklines: two lines (treatment, control) each, with data.
     const sparks = page.locator('[data-testid=cohort-spark]');
     await expect.poll(() => sparks.count()).toBe(2);
-    await expect.poll(async () => Number(await sparks.first().getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await sparks.first().getAttribute('data-points')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     for (const metric of ['p99', 'error_ratio']) {
       const spark = page.locator(`[data-testid=cohort-spark][data-metric="${metric}"]`);
       expect(await spark.getAttribute('data-lines')).toBe('2');

@@ -3,7 +3,8 @@
  *  - Browser host (door 'http'): no secret field at all, only env-var names, and the form says why.
  *  - Desktop app (door 'electron'): no Electron binary can run here, so this part answers `app:info` with
  *    door 'electron' and `connections:setSecret` with what the Electron core answers on Linux without a keyring
- *    (a `blocked` plain-text refusal, then success once allowed). Everything else is the real host. It checks the
+ *    (a `blocked` refusal with the fact `refusal: 'plaintext_keychain'`, main/electron/secrets.ts; then success
+ *    once allowed). Everything else is the real host. It checks the
  *    page's side: the secret goes out once, the field is cleared, the secret never appears in the page, and only
  *    the explicit opt-in resends it with allowPlaintext. The keychain itself is tested in test/security.
  */
@@ -40,7 +41,8 @@ describe('connection secrets in the form', () => {
 
   async function openForm(page: Page): Promise<void> {
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(host.launchUrl);
+    // Each page signs in with its own one-time link (a spent one would leave it without a session).
+    await page.goto(await host.newLaunchUrl());
     await page.locator('[data-testid=nav-connections]').click();
     await page.locator('[data-testid=connection-add]').click();
     await page.locator('[data-testid=connection-form]').waitFor();
@@ -70,7 +72,11 @@ describe('connection secrets in the form', () => {
       sent.push(body);
       await route.fulfill({
         contentType: 'application/json',
-        body: JSON.stringify(body.allowPlaintext ? { result: { stored: true, backend: 'basic_text' } } : { error: { code: 'blocked', message: PLAINTEXT_REFUSAL } }),
+        body: JSON.stringify(
+          body.allowPlaintext
+            ? { result: { stored: true, backend: 'basic_text' } }
+            : { error: { code: 'blocked', message: PLAINTEXT_REFUSAL, details: { refusal: 'plaintext_keychain' } } },
+        ),
       });
     });
     await openForm(page);
@@ -92,12 +98,18 @@ describe('connection secrets in the form', () => {
     expect(await page.content(), 'the secret is nowhere in the page').not.toContain(SECRET);
     await page.screenshot({ path: screenshotPath('connection-secret-plaintext.png') });
 
+    expect(await page.locator('#conn-id').isDisabled(), 'the saved id is this form’s record now').toBe(true);
     await page.locator('[data-testid=allow-plaintext]').check();
     await page.locator('[data-testid=connection-save]').click();
     await page.locator('[data-testid=connection-form]').waitFor({ state: 'detached', timeout: 15_000 });
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual({ id: 'vault-unleash', which: 'token', secret: SECRET, allowPlaintext: true });
     await page.locator('[data-testid=toast]', { hasText: 'Token stored (basic_text)' }).first().waitFor();
+    // The second save replaced the record the first one made (connections:save refuses a silent replace of any
+    // other id): one connection, not a refusal of its own id.
+    await expect
+      .poll(() => page.locator('[data-testid=connection-row][data-connection-id=vault-unleash]').count())
+      .toBe(1);
     expect(await page.content()).not.toContain(SECRET);
     await page.close();
   });

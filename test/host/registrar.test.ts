@@ -33,8 +33,18 @@ describe('the registrar', () => {
   it('validates the payload before any handler runs, naming the bad field', async () => {
     const { handlers, calls } = spyHandlers();
     const r = createRegistrar(handlers);
-    const env = await r.dispatch('flags:ramp', { connectionId: 'c', flagKey: 'f', env: 'e', to: 'lots', expected: null, comment: 'abc' }, ctx);
-    expect(env).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('to:') } });
+    const env = await r.dispatch(
+      'flags:ramp',
+      { connectionId: 'c', flagKey: 'f', env: 'e', to: 'lots', expected: null, comment: 'abc' },
+      ctx,
+    );
+    expect(env).toEqual({
+      error: {
+        code: 'bad_request',
+        message: expect.stringContaining('to:'),
+        details: { issues: [{ path: ['to'], message: expect.any(String) }] },
+      },
+    });
     expect(calls).toEqual([]);
   });
 
@@ -49,7 +59,9 @@ describe('the registrar', () => {
   it('wraps results and errors in the envelope with stable codes', async () => {
     const r = createRegistrar(spyHandlers().handlers);
     expect(await r.dispatch('watches:list', {}, ctx)).toEqual({ result: { echoed: {} } });
-    expect(await r.dispatch('flags:rollback', { connectionId: 'c', flagKey: 'f', env: 'e', comment: 'bad p99' }, ctx)).toEqual({
+    expect(
+      await r.dispatch('flags:rollback', { connectionId: 'c', flagKey: 'f', env: 'e', comment: 'bad p99' }, ctx),
+    ).toEqual({
       error: { code: 'conflict', message: 'it moved', details: { live: 5 } },
     });
     const internal = await r.dispatch('audit:list', {}, ctx);
@@ -59,7 +71,11 @@ describe('the registrar', () => {
   it('applies schema defaults before the handler sees the input', async () => {
     const { handlers } = spyHandlers();
     const r = createRegistrar(handlers);
-    await r.dispatch('flags:ramp', { connectionId: 'c', flagKey: 'f', env: 'e', to: 25, expected: 5, comment: 'looks good' }, ctx);
+    await r.dispatch(
+      'flags:ramp',
+      { connectionId: 'c', flagKey: 'f', env: 'e', to: 25, expected: 5, comment: 'looks good' },
+      ctx,
+    );
     expect(handlers['flags:ramp']).toHaveBeenCalledWith(expect.objectContaining({ override: false }), ctx);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { RampartError } from '../../shared/errors';
 import { createApi } from '../../renderer/src/api/api';
 import { asRampartError, unwrapEnvelope } from '../../renderer/src/api/envelope';
-import { httpTransport, type EventSourceLike, type FetchLike, type SseMessage } from '../../renderer/src/api/http-transport';
+import {
+  httpTransport,
+  type EventSourceLike,
+  type FetchLike,
+  type SseMessage,
+} from '../../renderer/src/api/http-transport';
 import { ipcTransport } from '../../renderer/src/api/ipc-transport';
 import type { RampartBridge } from '../../preload/api';
 
@@ -39,7 +44,9 @@ describe('envelope', () => {
 
   it('treats a malformed body or an unknown code as internal errors', () => {
     expect(() => unwrapEnvelope('x', 'nope')).toThrow(/malformed response on x/);
-    expect(() => unwrapEnvelope('x', { error: { code: 'weird', message: 'm' } })).toThrow(expect.objectContaining({ code: 'internal', message: 'm' }));
+    expect(() => unwrapEnvelope('x', { error: { code: 'weird', message: 'm' } })).toThrow(
+      expect.objectContaining({ code: 'internal', message: 'm' }),
+    );
     expect(asRampartError(new Error('boom')).code).toBe('internal');
   });
 });
@@ -55,14 +62,18 @@ describe('http transport', () => {
     const api = createApi(httpTransport({ baseUrl: 'http://127.0.0.1:5000', fetch, openEventSource: es.open }));
     const info = await api.call('app:info', {});
     expect(info.demo).toBe(true);
-    expect(seen).toEqual([{ url: 'http://127.0.0.1:5000/rpc/app:info', body: '{}', credentials: 'same-origin', method: 'POST' }]);
+    expect(seen).toEqual([
+      { url: 'http://127.0.0.1:5000/rpc/app:info', body: '{}', credentials: 'same-origin', method: 'POST' },
+    ]);
     expect(api.transport).toBe('http');
   });
 
   it('maps an error envelope (HTTP 200) to its code and a 401 to unauthorized', async () => {
     let status = 200;
     const fetch: FetchLike = async () =>
-      status === 200 ? jsonResponse(200, { error: { code: 'blocked', message: 'metrics have no data' } }) : jsonResponse(status, 'Missing token');
+      status === 200
+        ? jsonResponse(200, { error: { code: 'blocked', message: 'metrics have no data' } })
+        : jsonResponse(status, 'Missing token');
     const api = createApi(httpTransport({ baseUrl: '', fetch, openEventSource: fakeEventSource().open }));
     const payload = { connectionId: 'c', flagKey: 'f', env: 'e', to: 50, expected: 25, comment: 'looks good' };
     await expect(api.call('flags:ramp', payload)).rejects.toMatchObject({ code: 'blocked' });
@@ -80,7 +91,13 @@ describe('http transport', () => {
 
   it('delivers SSE events by name to their listeners over one stream, until unsubscribed', () => {
     const es = fakeEventSource();
-    const api = createApi(httpTransport({ baseUrl: 'http://h', fetch: async () => jsonResponse(200, { result: null }), openEventSource: es.open }));
+    const api = createApi(
+      httpTransport({
+        baseUrl: 'http://h',
+        fetch: async () => jsonResponse(200, { result: null }),
+        openEventSource: es.open,
+      }),
+    );
     const ticks: number[] = [];
     const off = api.on('series:tick', (p) => ticks.push(p.at));
     api.on('audit:appended', () => ticks.push(-1));

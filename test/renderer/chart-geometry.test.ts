@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { PLOT_LEFT, PLOT_RIGHT, dragToZoom, plotWidth, requestWidth, timeToX, xToTime } from '../../renderer/src/lib/chart-geometry';
+import {
+  PLOT_LEFT,
+  PLOT_RIGHT,
+  dragToZoom,
+  plotWidth,
+  requestWidth,
+  timeToX,
+  xToTime,
+} from '../../renderer/src/lib/chart-geometry';
 
 describe('chart geometry', () => {
   it('maps time to pixels and back', () => {

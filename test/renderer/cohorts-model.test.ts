@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSpec, WireSeries } from '../../shared/domain/metrics';
-import { armValues, configuredSplit, exposureRows, sparkMetrics, sparkline } from '../../renderer/src/views/cohorts/cohort-model';
+import {
+  armValues,
+  configuredSplit,
+  exposureRows,
+  sparkMetrics,
+  sparkline,
+} from '../../renderer/src/views/cohorts/cohort-model';
 
-const spec = (name: string, kind: MetricSpec['kind'], unit: MetricSpec['unit'], critical = false): MetricSpec => ({ name, kind, unit, query: name, critical });
-const SPECS = [spec('request_rate', 'rate', 'rps'), spec('error_ratio', 'errors', 'ratio', true), spec('p50', 'latency', 'ms'), spec('p99', 'latency', 'ms', true)];
+const spec = (name: string, kind: MetricSpec['kind'], unit: MetricSpec['unit'], critical = false): MetricSpec => ({
+  name,
+  kind,
+  unit,
+  query: name,
+  critical,
+});
+const SPECS = [
+  spec('request_rate', 'rate', 'rps'),
+  spec('error_ratio', 'errors', 'ratio', true),
+  spec('p50', 'latency', 'ms'),
+  spec('p99', 'latency', 'ms', true),
+];
 
 describe('cohorts: configured split', () => {
   it('gives the treatment the exposure and the control the rest', () => {
@@ -15,7 +32,11 @@ describe('cohorts: configured split', () => {
     expect(s?.text).toBe('25% on `on`, 75% on `off`');
   });
   it('serves everyone the treatment when enabled without an exposure, nobody when disabled', () => {
-    expect(configuredSplit({ enabled: true, exposure: null, treatment: 'ml-v2', control: 'classic' })?.arms.map((a) => a.percent)).toEqual([100, 0]);
+    expect(
+      configuredSplit({ enabled: true, exposure: null, treatment: 'ml-v2', control: 'classic' })?.arms.map(
+        (a) => a.percent,
+      ),
+    ).toEqual([100, 0]);
     const off = configuredSplit({ enabled: false, exposure: 25, treatment: 'on', control: 'off' });
     expect(off?.arms).toEqual([]);
     expect(off?.text).toContain('disabled');
@@ -26,7 +47,13 @@ describe('cohorts: configured split', () => {
 describe('cohorts: observed exposure vs configured', () => {
   it('puts the treatment first with its observed share and the difference in points', () => {
     const rows = exposureRows(
-      { status: 'ok', pValue: 0.04, observed: { off: 120_976, on: 40_796 }, expectedShare: { on: 0.25, off: 0.75 }, message: '' },
+      {
+        status: 'ok',
+        pValue: 0.04,
+        observed: { off: 120_976, on: 40_796 },
+        expectedShare: { on: 0.25, off: 0.75 },
+        message: '',
+      },
       { treatment: 'on', control: 'off' },
     );
     expect(rows.map((r) => [r.variant, r.role, r.count])).toEqual([
@@ -38,7 +65,10 @@ describe('cohorts: observed exposure vs configured', () => {
     expect(rows[0].deltaPoints! + rows[1].deltaPoints!).toBeCloseTo(0, 9);
   });
   it('has no shares when nothing was counted', () => {
-    const rows = exposureRows({ status: 'nodata', pValue: null, observed: {}, expectedShare: { on: 0.5, off: 0.5 }, message: '' }, {});
+    const rows = exposureRows(
+      { status: 'nodata', pValue: null, observed: {}, expectedShare: { on: 0.5, off: 0.5 }, message: '' },
+      {},
+    );
     expect(rows.every((r) => r.count === 0 && r.observedShare === null && r.deltaPoints === null)).toBe(true);
   });
 });
@@ -64,13 +94,31 @@ describe('cohorts: control → treatment values', () => {
 describe('cohorts: sparklines', () => {
   it('picks p99 and the error metric', () => {
     expect(sparkMetrics(SPECS).map((m) => m.name)).toEqual(['p99', 'error_ratio']);
-    expect(sparkMetrics([spec('lat_a', 'latency', 'ms'), spec('lat_b', 'latency', 'ms', true)]).map((m) => m.name)).toEqual(['lat_b']);
+    expect(
+      sparkMetrics([spec('lat_a', 'latency', 'ms'), spec('lat_b', 'latency', 'ms', true)]).map((m) => m.name),
+    ).toEqual(['lat_b']);
   });
   it('draws treatment solid and control dashed, per time row, without the whole-population line', () => {
     const wire: WireSeries[] = [
       { metric: 'p99', variant: null, labels: {}, points: [[1, 300]] },
-      { metric: 'p99', variant: 'on', labels: {}, points: [[1, 440], [2, 450]] },
-      { metric: 'p99', variant: 'off', labels: {}, points: [[1, 310], [2, null]] },
+      {
+        metric: 'p99',
+        variant: 'on',
+        labels: {},
+        points: [
+          [1, 440],
+          [2, 450],
+        ],
+      },
+      {
+        metric: 'p99',
+        variant: 'off',
+        labels: {},
+        points: [
+          [1, 310],
+          [2, null],
+        ],
+      },
       { metric: 'p50', variant: 'on', labels: {}, points: [[1, 130]] },
     ];
     const s = sparkline(wire, SPECS, SPECS[3], { treatment: 'on', control: 'off' });

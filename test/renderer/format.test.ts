@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatAxis, formatInterval, formatPValue, formatRatio, formatSig, formatValue } from '../../renderer/src/lib/format';
+import {
+  formatAxis,
+  formatInterval,
+  formatPValue,
+  formatRatio,
+  formatSig,
+  formatValue,
+} from '../../renderer/src/lib/format';
 
 describe('number formatting', () => {
   it('formats values in their unit', () => {

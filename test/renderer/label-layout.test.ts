@@ -3,7 +3,14 @@ import { estimateLabelWidth, layoutLabels } from '../../renderer/src/lib/label-l
 
 describe('change-marker label layout', () => {
   it('keeps far-apart labels on the first row', () => {
-    const out = layoutLabels([{ x: 0, width: 100 }, { x: 300, width: 100 }], 3, 1000);
+    const out = layoutLabels(
+      [
+        { x: 0, width: 100 },
+        { x: 300, width: 100 },
+      ],
+      3,
+      1000,
+    );
     expect(out.map((o) => o.row)).toEqual([0, 0]);
   });
 
@@ -18,7 +25,15 @@ describe('change-marker label layout', () => {
   });
 
   it('keeps the input order in the output', () => {
-    const out = layoutLabels([{ x: 500, width: 50 }, { x: 10, width: 50 }, { x: 20, width: 50 }], 2, 1000);
+    const out = layoutLabels(
+      [
+        { x: 500, width: 50 },
+        { x: 10, width: 50 },
+        { x: 20, width: 50 },
+      ],
+      2,
+      1000,
+    );
     expect(out.map((o) => o.row)).toEqual([0, 0, 1]);
   });
 
@@ -39,7 +54,10 @@ describe('change-marker label priority', () => {
     const boxes = [0, 150, 60, 300, 30].map((x) => ({ x, width: 90 }));
     const out = layoutLabels(boxes, 3, 1000, 4, [5, 1, 4, 2, 3]);
     for (let r = 0; r < 3; r++) {
-      const spans = boxes.filter((_, i) => out[i].row === r).map((b) => [b.x, b.x + b.width]).sort((a, b) => a[0] - b[0]);
+      const spans = boxes
+        .filter((_, i) => out[i].row === r)
+        .map((b) => [b.x, b.x + b.width])
+        .sort((a, b) => a[0] - b[0]);
       for (let k = 1; k < spans.length; k++) expect(spans[k][0]).toBeGreaterThanOrEqual(spans[k - 1][1] + 4);
     }
   });

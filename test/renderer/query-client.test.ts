@@ -6,7 +6,8 @@ import { manualClock } from '../../renderer/src/lib/throttle';
 
 /** A fake core: records calls, answers when the test says so. */
 function fakeCore() {
-  const calls: { channel: Channel; payload: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  const calls: { channel: Channel; payload: unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] =
+    [];
   const call = (channel: Channel, payload: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       calls.push({ channel, payload, resolve, reject });
@@ -113,5 +114,30 @@ describe('query client', () => {
     expect(qc.size()).toBe(1);
     clock.advance(2_000);
     expect(qc.size()).toBe(0);
+  });
+
+  it('a confirmed write patched in shows at once; an answer already in flight is older and never shown over it', async () => {
+    const core = fakeCore();
+    const qc = new QueryClient(core.call, { clock: manualClock() });
+    const key = qc.keyOf('flags:list', {});
+    qc.subscribe('flags:list', {}, ['flags:changed'], () => undefined);
+    core.calls[0].resolve([{ flagKey: 'f', exposure: 25 }]);
+    await flush();
+    qc.onEvent('flags:changed'); // a refetch goes out before the user's write is confirmed …
+    await flush();
+    expect(core.calls).toHaveLength(2);
+    qc.patch(
+      (ch) => ch === 'flags:list',
+      (rows) => (rows as { flagKey: string; exposure: number }[]).map((r) => ({ ...r, exposure: 50 })),
+    );
+    expect(qc.snapshot(key).data).toEqual([{ flagKey: 'f', exposure: 50 }]); // at once, before any answer
+    qc.invalidate((ch) => ch === 'flags:list'); // … and the write's own refetch is queued behind it
+    core.calls[1].resolve([{ flagKey: 'f', exposure: 25 }]); // the old answer arrives
+    await flush();
+    expect(qc.snapshot(key).data).toEqual([{ flagKey: 'f', exposure: 50 }]);
+    expect(core.calls).toHaveLength(3);
+    core.calls[2].resolve([{ flagKey: 'f', exposure: 50, fresh: true }]);
+    await flush();
+    expect(qc.snapshot(key).data).toEqual([{ flagKey: 'f', exposure: 50, fresh: true }]);
   });
 });

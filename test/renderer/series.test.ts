@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricSpec, WireSeries } from '../../shared/domain/metrics';
-import { countPoints, defaultVisible, isVisible, nearestPoint, placeMetric, toPlotSeries, variantRole } from '../../renderer/src/lib/series';
+import {
+  countPoints,
+  defaultVisible,
+  isVisible,
+  nearestPoint,
+  placeMetric,
+  toPlotSeries,
+  variantRole,
+} from '../../renderer/src/lib/series';
 
 const specs: MetricSpec[] = [
   { name: 'requests', kind: 'rate', unit: 'rps', query: 'q', critical: false },
@@ -10,7 +18,12 @@ const specs: MetricSpec[] = [
 ];
 
 function series(metric: string, variant: string | null, n: number): WireSeries {
-  return { metric, variant, labels: {}, points: Array.from({ length: n }, (_, i) => [i * 1000, i % 7 === 3 ? null : i] as [number, number | null]) };
+  return {
+    metric,
+    variant,
+    labels: {},
+    points: Array.from({ length: n }, (_, i) => [i * 1000, i % 7 === 3 ? null : i] as [number, number | null]),
+  };
 }
 
 describe('plot series', () => {
@@ -21,7 +34,10 @@ describe('plot series', () => {
   });
 
   it('draws treatment solid and control dashed in the same colour family', () => {
-    const plot = toPlotSeries([series('p99', 'off', 3), series('p99', 'on', 3)], specs, { treatment: 'on', control: 'off' });
+    const plot = toPlotSeries([series('p99', 'off', 3), series('p99', 'on', 3)], specs, {
+      treatment: 'on',
+      control: 'off',
+    });
     expect(plot.map((s) => s.role)).toEqual(['treatment', 'control']); // sorted: treatment first
     const [t, c] = plot;
     expect(t.dash).toBeUndefined();
@@ -57,7 +73,11 @@ describe('plot series', () => {
   });
 
   it('hides the whole-population line by default when the metric is split by variant; the legend can override', () => {
-    const plot = toPlotSeries([series('p99', null, 2), series('p99', 'on', 2), series('p99', 'off', 2), series('p50', null, 2)], specs, {});
+    const plot = toPlotSeries(
+      [series('p99', null, 2), series('p99', 'on', 2), series('p99', 'off', 2), series('p50', null, 2)],
+      specs,
+      {},
+    );
     const byName = Object.fromEntries(plot.map((s) => [s.name, s]));
     expect(defaultVisible(byName['p99'], plot)).toBe(false);
     expect(defaultVisible(byName['p99 · treatment (on)'], plot)).toBe(true);

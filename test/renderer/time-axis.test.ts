@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, MINUTE, chooseTickInterval, formatAgo, formatDuration, formatTick, timeTicks } from '../../renderer/src/lib/time';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  chooseTickInterval,
+  formatAgo,
+  formatDuration,
+  formatTick,
+  localizeTimes,
+  setDisplayZone,
+  timeTicks,
+} from '../../renderer/src/lib/time';
 
 describe('time axis', () => {
   it('chooses the smallest nice interval that keeps ticks at least 90 px apart', () => {
@@ -52,5 +63,34 @@ describe('time axis', () => {
     expect(formatDuration(3 * DAY + 4 * HOUR)).toBe('3 d 4 h');
     expect(formatAgo(1_000, 1_000 + 12 * MINUTE)).toBe('12 min ago');
     expect(formatAgo(5_000, 4_000)).toBe('just now');
+  });
+});
+
+describe('times the core writes into its sentences', () => {
+  it('are shown in the display zone, a span end included, and named once', () => {
+    setDisplayZone('utc');
+    expect(localizeTimes('pre-rollout: 2026-11-21 03:01Z – 04:59Z (off → on at 2026-11-21 05:00Z)')).toBe(
+      'pre-rollout: 2026-11-21 03:01 UTC – 04:59 (off → on at 2026-11-21 05:00 UTC)',
+    );
+    setDisplayZone('local');
+    const shown = localizeTimes('opens at 2026-11-22 01:00Z');
+    const t = Date.parse('2026-11-22T01:00:00Z');
+    const d = new Date(t);
+    const hh = String(d.getHours()).padStart(2, '0');
+    expect(shown).toContain(`${hh}:00 UTC`);
+    expect(shown).not.toMatch(/\dZ/);
+    setDisplayZone('utc');
+  });
+
+  it('rewrites a bare time with no date before it too, and names its zone (tester 2, F7)', () => {
+    setDisplayZone('utc');
+    const now = Date.parse('2026-12-02T02:50:00Z');
+    expect(localizeTimes('since rollout 0% → 1% at 02:37Z', now)).toBe('since rollout 0% → 1% at 02:37 UTC');
+    setDisplayZone('local');
+    const shown = localizeTimes('since rollout 0% → 1% at 23:59Z', now); // yesterday's 23:59, the nearest one
+    const d = new Date(Date.parse('2026-12-01T23:59:00Z'));
+    expect(shown).toContain(`${String(d.getHours()).padStart(2, '0')}:59 UTC`);
+    expect(shown).not.toMatch(/\dZ/);
+    setDisplayZone('utc');
   });
 });

@@ -1,127 +1,276 @@
 import { describe, expect, it } from 'vitest';
-import { createRolloutService } from '../../main/rollout/rollout-service';
+import { createRolloutService, type RolloutDeps } from '../../main/rollout/rollout-service';
 import { openStore } from '../../main/store';
-import { createEventBus } from '../../main/host/registrar';
+import { createEventBus } from '../../main/core/event-bus';
 import { RampartError } from '../../shared/errors';
-import type { Connection } from '../../shared/domain/connections';
-import { checkoutFlag, memoryFlagStore } from '../support/memory-flag-store';
+import type { EnvState } from '../../shared/domain/flags';
+import { rejection } from '../support/rejection';
+import { scriptedStore } from './scripted-store';
 
-function setup(opts: { exposure?: number; enabled?: boolean; connection?: Partial<Connection>; guard?: { ok: boolean; reason: string } } = {}) {
-  const mem = memoryFlagStore([checkoutFlag(opts.exposure ?? 5, opts.enabled ?? true)]);
+function setup(initial: Partial<EnvState> = {}, extra: Partial<RolloutDeps> & { step?: number } = {}) {
+  const mem = scriptedStore({ enabled: true, exposure: 5, treatment: 'on', control: 'off', ...initial }, extra.step);
   const store = openStore(':memory:');
   const bus = createEventBus();
   const events: string[] = [];
   bus.subscribe((name) => events.push(name));
-  const connection = { id: 'mem', name: 'Mem', kind: 'flagd', file: '/x.json', environment: 'production', ...opts.connection } as Connection;
   const service = createRolloutService({
     flagStore: () => mem.store,
-    connection: () => connection,
     audit: store.audit,
     changes: store.changes,
+    processes: store.processes,
     bus,
     user: () => 'alice',
-    rampGuard: opts.guard ? async () => opts.guard! : undefined,
+    settleDelaysMs: [],
+    ownGraceMs: 0,
+    ...extra,
   });
-  return { mem, store, service, events };
+  const last = () => store.audit.list({ limit: 1 })[0];
+  return { mem, store, service, events, last };
 }
 
-const ramp = { connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', comment: 'p99 flat for 30 min', override: false };
+const ramp = {
+  connectionId: 'mem',
+  flagKey: 'checkout-v2',
+  env: 'production',
+  comment: 'p99 flat for 30 min',
+  override: false,
+  door: 'http' as const,
+};
+const rollback = {
+  connectionId: 'mem',
+  flagKey: 'checkout-v2',
+  env: 'production',
+  comment: 'errors up',
+  door: 'cli' as const,
+};
 
-describe('ramp', () => {
-  it('writes intent, then the vendor, reads back, writes the result, and announces the change', async () => {
-    const { mem, store, service, events } = setup();
+describe('ramp: one read, one owner per rule', () => {
+  it('reads once, writes, reads back once, and audits who, through which door, and what', async () => {
+    const { mem, service, events, last, store } = setup();
     const res = await service.ramp({ ...ramp, to: 25, expected: 5 });
     expect(res.readBack).toEqual({ enabled: true, exposure: 25 });
     expect(res.change.label).toBe('rollout 5% → 25%');
-    expect(mem.writes).toEqual(['exposure checkout-v2 production 25']);
-    const [entry] = store.audit.list({ limit: 5 });
-    expect(entry).toMatchObject({ action: 'ramp', result: 'done', user: 'alice', comment: 'p99 flat for 30 min', from: { exposure: 5 }, to: { exposure: 25 } });
+    expect(mem.log.filter((l) => l.startsWith('write'))).toEqual(['write exposure 25']);
+    expect(mem.reads).toBe(2); // the live read and the read-back
+    expect(last()).toMatchObject({
+      action: 'ramp',
+      result: 'done',
+      user: 'alice',
+      door: 'http',
+      owner: store.processes.self,
+      from: { exposure: 5 },
+      to: { exposure: 25 },
+    });
+    expect(last().detail).toMatchObject({ readBack: { enabled: true, exposure: 25 }, readAt: expect.any(Number) });
     expect(events).toEqual(['audit:appended', 'audit:appended', 'flags:changed']);
-    expect(store.changes.list({ from: 0, to: Date.now() + 1 })).toHaveLength(1);
   });
 
-  it('refuses when the flag moved since the user looked, writing nothing', async () => {
-    const { mem, store, service } = setup({ exposure: 50 });
-    const err = await service.ramp({ ...ramp, to: 25, expected: 5 }).catch((e: RampartError) => e);
-    expect(err).toMatchObject({ code: 'conflict', details: { live: { exposure: 50 } } });
-    expect((err as Error).message).toMatch(/now on at 50%/);
-    expect(mem.writes).toEqual([]);
-    expect(store.audit.list({ limit: 5 })).toEqual([]);
+  it('rounds to the store step and refuses what is out of range, auditing the refusal', async () => {
+    const { mem, service, last } = setup({ exposure: 0.5 }, { step: 0.001 });
+    const res = await service.ramp({ ...ramp, to: 30.1254999, expected: 0.5 });
+    expect(mem.log.filter((l) => l.startsWith('write'))).toEqual(['write exposure 30.125']);
+    expect(res.readBack.exposure).toBe(30.125);
+    expect(last().detail).toMatchObject({ requested: 30.1254999 });
+    const e = await rejection(service.ramp({ ...ramp, to: 150, expected: 30.125 }));
+    expect(e).toMatchObject({
+      code: 'bad_request',
+      message: 'The target exposure must be a percentage from 0 to 100, not 150',
+    });
+    expect(last()).toMatchObject({
+      result: 'refused',
+      reason: e.message,
+      to: { exposure: null },
+      detail: { requested: '150' },
+    });
   });
 
-  it('records a failed vendor write as failed, never as done', async () => {
-    const { mem, store, service } = setup();
-    mem.fail.write = new RampartError('unreachable', 'Unleash: unreachable (PATCH http://127.0.0.1:1/…)');
-    await expect(service.ramp({ ...ramp, to: 25, expected: 5 })).rejects.toMatchObject({ code: 'unreachable' });
-    const [entry] = store.audit.list({ limit: 5 });
-    expect(entry).toMatchObject({ result: 'failed', error: expect.stringContaining('unreachable') });
+  it('refuses when the flag moved since the user looked, writes nothing, and audits the refusal with the live state', async () => {
+    const { mem, service, last } = setup({ exposure: 50 });
+    const e = await rejection(service.ramp({ ...ramp, to: 25, expected: 5 }));
+    expect(e).toMatchObject({ code: 'conflict', details: { live: { exposure: 50 } } });
+    expect(e.message).toMatch(/now on at 50%, not 5%/);
+    expect(mem.log.some((l) => l.startsWith('write'))).toBe(false);
+    expect(last()).toMatchObject({
+      result: 'refused',
+      reason: e.message,
+      from: { exposure: 50 },
+      detail: { code: 'conflict' },
+    });
+  });
+
+  it('audits a blocked ramp with the guard reason, says it once, and audits the override', async () => {
+    const { service, last } = setup(
+      {},
+      {
+        rampGuard: async () => ({
+          ok: false,
+          reason: 'the metrics have no usable data (provider down)',
+          detail: { verdict: 'inconclusive' },
+        }),
+      },
+    );
+    const e = await rejection(service.ramp({ ...ramp, to: 25, expected: 5 }));
+    expect(e.code).toBe('blocked');
+    expect(e.details).toEqual({ refusal: 'metrics_guard' }); // what the override button reads, not the message
+    expect(e.message).toBe(
+      'The metrics guard refused this ramp: the metrics have no usable data (provider down). Ramp anyway with an explicit override (it is audited).',
+    );
+    expect(e.message.match(/blocked|refused/gi)).toHaveLength(1);
+    expect(last()).toMatchObject({
+      result: 'refused',
+      reason: e.message,
+      detail: {
+        guard: {
+          ok: false,
+          reason: 'the metrics have no usable data (provider down)',
+          decision: { verdict: 'inconclusive' },
+        },
+      },
+    });
+    await service.ramp({ ...ramp, to: 25, expected: 5, override: true });
+    // The override is audited with what it overrode.
+    expect(last()).toMatchObject({
+      override: true,
+      result: 'done',
+      detail: { guard: { ok: false, overridden: true, decision: { verdict: 'inconclusive' } } },
+    });
+  });
+
+  it('records a write the store refused before applying as failed, never as done', async () => {
+    const { mem, service, last, store } = setup();
+    mem.script.refuse = new RampartError('unauthorized', 'Unleash: bad or insufficient token (HTTP 403 on PATCH …)');
+    await expect(service.ramp({ ...ramp, to: 25, expected: 5 })).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(last()).toMatchObject({ result: 'failed', error: expect.stringContaining('403') });
     expect(store.changes.list({ from: 0, to: Date.now() + 1 })).toEqual([]);
   });
 
   it('settles a timed-out write by reading back: applied means done', async () => {
-    const { mem, store, service } = setup();
-    mem.fail.writeButApply = new RampartError('timeout', 'Unleash: timed out after 15000 ms');
+    const { mem, service, last } = setup();
+    mem.script.applyThenThrow = new RampartError('timeout', 'Unleash: timed out after 15000 ms');
     const res = await service.ramp({ ...ramp, to: 25, expected: 5 });
     expect(res.readBack.exposure).toBe(25);
-    expect(store.audit.list({ limit: 1 })[0].result).toBe('done');
+    expect(last().result).toBe('done');
+  });
+
+  it('keeps a timed-out write that lands later as unknown, then settles it done — never failed', async () => {
+    const { mem, service, last } = setup();
+    mem.script.landLater = { error: new RampartError('timeout', 'Unleash: timed out after 15000 ms'), landAfterMs: 60 };
+    const e = await rejection(service.ramp({ ...ramp, to: 25, expected: 5 }));
+    expect(e.message).toMatch(/^outcome unknown: the write did not answer cleanly \(Unleash: timed out/);
+    expect(last().result).toBe('unknown');
+    await new Promise((r) => setTimeout(r, 100));
+    await service.reconcile();
+    expect(last()).toMatchObject({
+      result: 'done',
+      trail: [
+        { result: 'unknown', by: 'owner' },
+        { result: 'done', by: 'owner' },
+      ],
+    });
+    expect(last().trail.some((t) => t.result === 'failed')).toBe(false);
+  });
+
+  it('keeps a write the vendor applied just before dying as unknown (not failed), and settles it when it is back', async () => {
+    const { mem, service, last } = setup();
+    mem.script.applyThenThrow = new RampartError('unreachable', 'Unleash: unreachable (PATCH …): ECONNRESET');
+    mem.script.dieAfterWrite = new RampartError('unreachable', 'Unleash: unreachable (GET …): ECONNREFUSED');
+    await expect(service.ramp({ ...ramp, to: 25, expected: 5 })).rejects.toThrow(/outcome unknown/);
+    expect(last().result).toBe('unknown');
+    mem.script.readError = null; // the vendor is back
+    await service.reconcile();
+    expect(last().result).toBe('done');
   });
 
   it('records failed when the store acknowledges but the read-back disagrees', async () => {
-    const { mem, store, service } = setup();
-    mem.fail.ignoreWrites = true;
+    const { mem, service, last } = setup();
+    mem.script.ignore = true;
     await expect(service.ramp({ ...ramp, to: 25, expected: 5 })).rejects.toThrow(/read-back shows on at 5%/);
-    expect(store.audit.list({ limit: 1 })[0]).toMatchObject({ result: 'failed' });
+    expect(last()).toMatchObject({ result: 'failed' });
   });
 
-  it('is blocked by the metrics guard unless overridden, and the override is audited', async () => {
-    const { service, store } = setup({ guard: { ok: false, reason: 'the metrics have no usable data' } });
-    await expect(service.ramp({ ...ramp, to: 25, expected: 5 })).rejects.toMatchObject({ code: 'blocked' });
-    expect(store.audit.list({ limit: 5 })).toEqual([]);
-    await service.ramp({ ...ramp, to: 25, expected: 5, override: true });
-    expect(store.audit.list({ limit: 1 })[0]).toMatchObject({ override: true, result: 'done' });
-  });
-
-  it('turns a disabled flag on when ramping above 0', async () => {
-    const { mem, service } = setup({ exposure: 0, enabled: false });
+  it('turns a disabled flag on when ramping above 0, and keeps a concurrent-edit report', async () => {
+    const { mem, service, last } = setup({ exposure: 0, enabled: false });
+    mem.script.report = {
+      concurrentEdit: { at: 1, actor: 'bob', summary: 'bob set rollout 30% 40 ms before Rampart wrote 1%' },
+    };
     const res = await service.ramp({ ...ramp, to: 1, expected: 0 });
-    expect(mem.writes).toEqual(['exposure checkout-v2 production 1', 'enabled checkout-v2 production true']);
+    expect(mem.log.filter((l) => l.startsWith('write'))).toEqual(['write exposure 1', 'write enabled true']);
     expect(res.change.label).toBe('off → on');
+    expect(res.concurrentEdit?.summary).toMatch(/bob set rollout 30%/);
+    expect(last().detail).toMatchObject({ concurrentEdit: { actor: 'bob' } });
   });
 });
 
-describe('rollback', () => {
-  it('sets exposure 0 on a flagd file and is never asked to pass the metrics guard', async () => {
-    const { mem, service } = setup({ exposure: 25, guard: { ok: false, reason: 'provider down' } });
-    const res = await service.rollback({ connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', comment: 'errors up' });
-    expect(mem.writes).toEqual(['exposure checkout-v2 production 0']);
+describe('rollback: never lies, never stopped', () => {
+  it('goes through store.rollback with the live read, and is confirmed only by a treatment reach of none', async () => {
+    const { mem, service, last } = setup(
+      { exposure: 25 },
+      { rampGuard: async () => ({ ok: false, reason: 'provider down' }) },
+    );
+    const res = await service.rollback(rollback);
+    expect(mem.log.filter((l) => l.startsWith('write'))).toEqual(['write rollback zero']);
+    expect(mem.rollbackLive).toMatchObject({ exposure: 25 });
     expect(res.change.label).toBe('rollout 25% → 0%');
+    expect(res.reach).toEqual({ state: 'none', detail: 'exposure is 0%' });
+    expect(last()).toMatchObject({
+      action: 'rollback',
+      result: 'done',
+      door: 'cli',
+      detail: { reach: { state: 'none' } },
+    });
   });
 
-  it('turns the environment off on Unleash by default', async () => {
-    const { mem, service } = setup({ exposure: 25, connection: { kind: 'unleash', rollbackMode: 'off' } as Partial<Connection> });
-    const res = await service.rollback({ connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', comment: 'errors up' });
-    expect(mem.writes).toEqual(['enabled checkout-v2 production false']);
-    expect(res.readBack.enabled).toBe(false);
-    expect(res.change.label).toBe('on → off');
-  });
-});
-
-describe('reconcile on start-up', () => {
-  it('settles pending intents by reading the flag back', async () => {
-    const { mem, store, service } = setup({ exposure: 25 });
-    const landed = store.audit.intent({ user: 'a', connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', action: 'ramp', from: { enabled: true, exposure: 5 }, to: { enabled: true, exposure: 25 }, comment: 'x y z', override: false });
-    const lost = store.audit.intent({ user: 'a', connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', action: 'ramp', from: { enabled: true, exposure: 25 }, to: { enabled: true, exposure: 50 }, comment: 'x y z', override: false });
-    await service.reconcile();
-    expect(store.audit.get(landed.actionId)?.result).toBe('reconciled-done');
-    expect(store.audit.get(lost.actionId)?.result).toBe('reconciled-failed');
-    expect(mem.writes).toEqual([]);
+  it('is not confirmed when the store still reaches the treatment, nor when it cannot say', async () => {
+    const { mem, service, last } = setup({ exposure: 25 });
+    mem.script.reach = { state: 'some', share: 20, detail: 'a second fractional rule serves on to 20%' };
+    await expect(service.rollback(rollback)).rejects.toThrow(
+      /the treatment still reaches units: a second fractional rule/,
+    );
+    expect(last()).toMatchObject({ result: 'failed', detail: { reach: { state: 'some', share: 20 } } });
+    mem.script.reach = { state: 'unknown', detail: 'computed weights' };
+    await expect(service.rollback(rollback)).rejects.toThrow(
+      /cannot prove that no unit gets the treatment \(computed weights\)/,
+    );
+    expect(last().result).toBe('unknown');
   });
 
-  it('leaves intents pending while the store is unreachable', async () => {
-    const { mem, store, service } = setup();
-    const p = store.audit.intent({ user: 'a', connectionId: 'mem', flagKey: 'checkout-v2', env: 'production', action: 'ramp', from: { enabled: true, exposure: 5 }, to: { enabled: true, exposure: 25 }, comment: 'x y z', override: false });
-    mem.fail.read = new RampartError('unreachable', 'down');
-    await service.reconcile();
-    expect(store.audit.get(p.actionId)?.result).toBe('pending');
+  it('sends its write without waiting on a slow pre-read, and is confirmed', async () => {
+    const { mem, service, last } = setup({ exposure: 25 }, { rollbackPreReadMs: 30 });
+    mem.script.readDelays = { 0: 1_000 }; // the pre-read: slower than the whole rollback
+    const res = await service.rollback(rollback);
+    expect(mem.log.slice(0, 2)).toEqual(['read 0', 'write rollback zero']);
+    expect(mem.log.includes('read 0 answered')).toBe(false); // confirmed before the pre-read ever answered
+    expect(mem.rollbackLive).toBeNull();
+    expect(res.reach?.state).toBe('none');
+    expect(last()).toMatchObject({
+      result: 'done',
+      from: { enabled: null, exposure: null },
+      detail: { preRead: expect.stringMatching(/did not wait/) },
+    });
+  });
+
+  it('sends its write when the pre-read fails, and says so in the audit', async () => {
+    const { mem, service, last } = setup({ exposure: 25 });
+    mem.script.failReads = [0];
+    const res = await service.rollback(rollback);
+    expect(mem.rollbackLive).toBeNull();
+    expect(res.reach?.state).toBe('none');
+    expect(last()).toMatchObject({
+      result: 'done',
+      detail: { preRead: 'failed (memory: read 0 refused); the write does not depend on it' },
+    });
+  });
+
+  it('audits a kill switch the store refuses, with its reason', async () => {
+    const { mem, service, last } = setup({ exposure: 25 });
+    mem.script.refuse = new RampartError(
+      'blocked',
+      'flagd: the flag is computed by a shared evaluator; edit it by hand',
+    );
+    await expect(service.rollback(rollback)).rejects.toMatchObject({ code: 'blocked' });
+    expect(last()).toMatchObject({
+      result: 'refused',
+      reason: 'flagd: the flag is computed by a shared evaluator; edit it by hand',
+    });
   });
 });

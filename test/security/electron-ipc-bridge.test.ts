@@ -7,7 +7,7 @@ import { createRegistrar, type Handlers } from '../../main/host/registrar';
 import { HOSTILE_URLS, LEGIT_EXTERNAL } from './support/hostile-urls';
 
 /**
- * SECURITY.md, IPC: "every handler checks the sender frame's URL is the app's own; … the preload never exposes
+ * docs/security.md, IPC: "every handler checks the sender frame's URL is the app's own; … the preload never exposes
  * ipcRenderer or a generic channel call". Both ends, with stand-ins for Electron's ipcMain and contextBridge.
  */
 
@@ -15,9 +15,14 @@ type Invoke = (event: { senderFrame: { url: string } | null }, payload: unknown)
 
 function ipcWithSpies() {
   const handled = new Map<string, Invoke>();
-  const ipcMain = { handle: (ch: string, fn: Invoke) => handled.set(ch, fn), removeHandler: (ch: string) => handled.delete(ch) };
+  const ipcMain = {
+    handle: (ch: string, fn: Invoke) => handled.set(ch, fn),
+    removeHandler: (ch: string) => handled.delete(ch),
+  };
   let runs = 0;
-  const handlers = Object.fromEntries(REQUEST_CHANNELS.map((c) => [c, () => (runs++, { ok: c })])) as unknown as Handlers;
+  const handlers = Object.fromEntries(
+    REQUEST_CHANNELS.map((c) => [c, () => (runs++, { ok: c })]),
+  ) as unknown as Handlers;
   const unregister = registerIpc(ipcMain as unknown as IpcMain, createRegistrar(handlers));
   return { handled, runs: () => runs, unregister };
 }
@@ -38,13 +43,19 @@ describe('ipcMain handlers', () => {
     }
     expect(await invoke?.({ senderFrame: null }, {})).toMatchObject({ error: { code: 'unauthorized' } }); // frame gone
     expect(runs()).toBe(0);
-    expect(await invoke?.({ senderFrame: { url: 'app://rampart/index.html' } }, {})).toEqual({ result: { ok: 'connections:list' } });
+    expect(await invoke?.({ senderFrame: { url: 'app://rampart/index.html' } }, {})).toEqual({
+      result: { ok: 'connections:list' },
+    });
     expect(runs()).toBe(1);
   });
 });
 
 // The preload imports 'electron'; replace it with recorders of what gets exposed and invoked.
-const exposed = vi.hoisted(() => ({ world: new Map<string, unknown>(), invoked: [] as [string, unknown][], renderer: null as unknown }));
+const exposed = vi.hoisted(() => ({
+  world: new Map<string, unknown>(),
+  invoked: [] as [string, unknown][],
+  renderer: null as unknown,
+}));
 vi.mock('electron', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
   const ipcRenderer = Object.assign(new Emitter(), {
@@ -54,14 +65,20 @@ vi.mock('electron', async () => {
     },
   });
   exposed.renderer = ipcRenderer;
-  return { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.world.set(key, api) }, ipcRenderer };
+  return {
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.world.set(key, api) },
+    ipcRenderer,
+  };
 });
 
 describe('the preload bridge', () => {
   it('exposes only window.rampart = {request: one function per channel, on}, frozen, without ipcRenderer', async () => {
     await import('../../preload/index');
     expect([...exposed.world.keys()]).toEqual(['rampart']);
-    const bridge = exposed.world.get('rampart') as { request: Record<string, (p: unknown) => Promise<unknown>>; on: (e: string, l: (p: unknown) => void) => () => void };
+    const bridge = exposed.world.get('rampart') as {
+      request: Record<string, (p: unknown) => Promise<unknown>>;
+      on: (e: string, l: (p: unknown) => void) => () => void;
+    };
     expect(Object.keys(bridge).sort()).toEqual(['on', 'request']);
     expect(Object.isFrozen(bridge) && Object.isFrozen(bridge.request)).toBe(true);
     expect(Object.keys(bridge.request).sort()).toEqual([...REQUEST_CHANNELS].sort());

@@ -42,8 +42,16 @@ app.whenReady().then(() => {
 });
 `,
   );
-  write(root, 'preload/index.ts', `import { contextBridge, ipcRenderer } from 'electron';\ncontextBridge.exposeInMainWorld('ipc', ipcRenderer);\n`);
-  write(root, 'renderer/index.html', '<!doctype html><title>x</title><script src="http://cdn.example.com/x.js"></script>\n');
+  write(
+    root,
+    'preload/index.ts',
+    `import { contextBridge, ipcRenderer } from 'electron';\ncontextBridge.exposeInMainWorld('ipc', ipcRenderer);\n`,
+  );
+  write(
+    root,
+    'renderer/index.html',
+    '<!doctype html><title>x</title><script src="http://cdn.example.com/x.js"></script>\n',
+  );
 }
 
 beforeAll(() => {
@@ -58,15 +66,27 @@ describe('electronegativity gate', () => {
     const emptyAllow = join(work, 'empty-allow.json');
     writeFileSync(emptyAllow, '[]');
     const lazyAllow = join(work, 'lazy-allow.json');
-    writeFileSync(lazyAllow, JSON.stringify([{ check: 'PRELOAD_JS_CHECK', file: 'main/electron/index.ts', reason: 'fine' }]));
+    writeFileSync(
+      lazyAllow,
+      JSON.stringify([{ check: 'PRELOAD_JS_CHECK', file: 'main/electron/index.ts', reason: 'fine' }]),
+    );
 
-    const [repo, insecure, lazy] = await Promise.all([gate(), gate('--root', bad, '--allow', emptyAllow), gate('--allow', lazyAllow)]);
+    const [repo, insecure, lazy] = await Promise.all([
+      gate(),
+      gate('--root', bad, '--allow', emptyAllow),
+      gate('--allow', lazyAllow),
+    ]);
 
     expect(repo.code, repo.output).toBe(0);
     expect(repo.output).toMatch(/electronegativity-check: ok/);
 
     expect(insecure.code, insecure.output).toBe(1);
-    for (const check of ['CONTEXT_ISOLATION_JS_CHECK', 'WEB_SECURITY_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK']) {
+    for (const check of [
+      'CONTEXT_ISOLATION_JS_CHECK',
+      'WEB_SECURITY_JS_CHECK',
+      'SANDBOX_JS_CHECK',
+      'LIMIT_NAVIGATION_GLOBAL_CHECK',
+    ]) {
       expect(insecure.output).toMatch(new RegExp(`FAIL (HIGH|MEDIUM) ${check}`));
     }
 

@@ -13,8 +13,8 @@ import { eachLimited, rawRequest, rawRequestLine } from './support/raw-http';
 
 /**
  * The browser host as a door: the same fuzz as ipc-fuzz.test.ts in a smaller sample, sent over real HTTP to the
- * real host in front of the real core — the door itself must never answer 5xx, and must run a handler exactly for
- * the payloads the schema accepts. Then hostile Host/Origin headers (DNS rebinding, cross-site pages): all refused
+ * real host in front of the real core — the door itself must never answer 5xx (413 past 1 MiB, 400 for JSON it cannot
+ * parse, the envelope either way), and must run a handler exactly for the payloads the schema accepts. Then hostile Host/Origin headers (DNS rebinding, cross-site pages): all refused
  * with 403 before any handler runs, even with the right token.
  *
  * RAMPART_HTTP_FUZZ_RUNS overrides the per-channel sample (default 500).
@@ -65,14 +65,15 @@ describe('the browser host under fuzzed payloads', () => {
         if (valid) expectedRuns++;
         else malformed++;
         let res;
-        try {
-          res = await rawRequest(host.port, { method: 'POST', path: `/rpc/${channel}`, headers: { ...auth(), ...jsonType }, body, agent: size > MAX_BODY ? false : agent });
-        } catch (e) {
-          // Over the 1 MiB cap the host may answer before reading everything and close: a reset, never a 5xx.
-          if (size > MAX_BODY) return;
-          throw e;
-        }
-        expect(res.status, body.slice(0, 200)).toBe(200);
+        res = await rawRequest(host.port, {
+          method: 'POST',
+          path: `/rpc/${channel}`,
+          headers: { ...auth(), ...jsonType },
+          body,
+          agent: size > MAX_BODY ? false : agent,
+        });
+        // 413 for an oversized body, 400 for one JSON cannot parse, 200 for the rest: always the envelope.
+        expect(res.status, body.slice(0, 200)).toBe(size > MAX_BODY ? 413 : parses ? 200 : 400);
         const envelope = JSON.parse(res.body) as { result?: unknown; error?: { code: string } };
         if (!valid) expect(envelope.error?.code, body.slice(0, 200)).toBe('bad_request');
         expect(secretsIn(res.body)).toEqual([]);
@@ -86,7 +87,18 @@ describe('the browser host under fuzzed payloads', () => {
   it('odd requests (unknown channels, bad encodings, methods, content types, cookies, request lines) never 5xx', async () => {
     const before = totalCalls();
     const authed: { method: string; path: string; headers?: Record<string, string>; body?: string | Buffer }[] = [
-      ...['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'x'.repeat(5000), '%E0%A4%A', '%', '..%2F..%2Fetc%2Fpasswd', 'app:info%00'].map((c) => ({
+      ...[
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        '',
+        'x'.repeat(5000),
+        '%E0%A4%A',
+        '%',
+        '..%2F..%2Fetc%2Fpasswd',
+        'app:info%00',
+      ].map((c) => ({
         method: 'POST',
         path: `/rpc/${c}`,
         headers: jsonType,
@@ -95,7 +107,12 @@ describe('the browser host under fuzzed payloads', () => {
       { method: 'GET', path: '/rpc/app:info' },
       { method: 'PUT', path: '/rpc/app:info', headers: jsonType, body: '{}' },
       { method: 'POST', path: '/rpc/app:info', headers: { 'content-type': 'text/plain' }, body: '{}' },
-      { method: 'POST', path: '/rpc/app:info', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' },
+      {
+        method: 'POST',
+        path: '/rpc/app:info',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'a=1',
+      },
       { method: 'POST', path: '/rpc/app:info', headers: jsonType, body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
       { method: 'GET', path: '/%E0%A4%A' },
       { method: 'GET', path: '/..%2F..%2F..%2Fetc%2Fpasswd' },
@@ -106,21 +123,40 @@ describe('the browser host under fuzzed payloads', () => {
       expect(res.status, `${r.method} ${r.path.slice(0, 60)}`).toBeLessThan(500);
       expect(res.body).not.toMatch(/root:x:0:0/);
     }
-    // Before authentication: a malformed cookie or Authorization header is "no token" (401), not an exception.
+    // Before authentication: a malformed cookie or Authorization header is "no credential" (401), not an exception;
+    // and no cookie is a credential at all, whatever it holds (cookies are not port-scoped).
     const malformedAuth: Record<string, string>[] = [
       { cookie: 'rampart_token=%E0%A4%A' },
       { cookie: 'rampart_token=' },
+      { cookie: `rampart_token=${host.token}` },
+      { cookie: `rampart_session=${host.token}; rampart_token=${encodeURIComponent(host.token)}` },
       { cookie: `rampart_token; a=${'b'.repeat(4000)}` },
       { authorization: 'Bearer' },
       { authorization: `Bearer ${host.token}x` },
       { authorization: `Basic ${Buffer.from(`x:${host.token}`).toString('base64')}` },
     ];
     for (const headers of malformedAuth) {
-      const res = await rawRequest(host.port, { method: 'POST', path: '/rpc/app:info', headers: { ...jsonType, ...headers }, body: '{}', agent: false });
+      const res = await rawRequest(host.port, {
+        method: 'POST',
+        path: '/rpc/app:info',
+        headers: { ...jsonType, ...headers },
+        body: '{}',
+        agent: false,
+      });
       expect(res.status, JSON.stringify(headers).slice(0, 80)).toBe(401);
     }
-    for (const line of ['GET http://[ HTTP/1.1', 'GET http://a:b@[::1 HTTP/1.1', 'GET * HTTP/1.1', 'OPTIONS * HTTP/1.1', 'GET //[ HTTP/1.1', 'GET /%E0%A4%A HTTP/1.1']) {
-      const { statusLine } = await rawRequestLine(host.port, `${line}\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${host.token}`);
+    for (const line of [
+      'GET http://[ HTTP/1.1',
+      'GET http://a:b@[::1 HTTP/1.1',
+      'GET * HTTP/1.1',
+      'OPTIONS * HTTP/1.1',
+      'GET //[ HTTP/1.1',
+      'GET /%E0%A4%A HTTP/1.1',
+    ]) {
+      const { statusLine } = await rawRequestLine(
+        host.port,
+        `${line}\r\nHost: 127.0.0.1:${host.port}\r\nAuthorization: Bearer ${host.token}`,
+      );
       expect(statusLine, line).toMatch(/^HTTP\/1\.1 [1-4]\d\d /);
     }
     // Only app:info%00 → unknown channel; none of these may have run a handler.
@@ -133,19 +169,50 @@ describe('the browser host under hostile Host and Origin headers', () => {
     const p = host.port;
     const q = p === 65535 ? p - 1 : p + 1;
     const hostileHosts = [
-      'evil.com', `evil.com:${p}`, `127.0.0.1.evil.com:${p}`, `localhost.evil.com:${p}`, `127.0.0.1:${q}`, '127.0.0.1', 'localhost',
-      `[::1]:${p}`, `0.0.0.0:${p}`, `127.0.0.2:${p}`, `2130706433:${p}`, `0x7f000001:${p}`, `127.1:${p}`, `user@127.0.0.1:${p}`,
-      `127.0.0.1:${p}.evil.com`, `127.0.0.1:${p}/evil`, `127.0.0.1.:${p}`, `localhost.:${p}`, `127.0.0.1:0${p}`, `rampart:${p}`,
+      'evil.com',
+      `evil.com:${p}`,
+      `127.0.0.1.evil.com:${p}`,
+      `localhost.evil.com:${p}`,
+      `127.0.0.1:${q}`,
+      '127.0.0.1',
+      'localhost',
+      `[::1]:${p}`,
+      `0.0.0.0:${p}`,
+      `127.0.0.2:${p}`,
+      `2130706433:${p}`,
+      `0x7f000001:${p}`,
+      `127.1:${p}`,
+      `user@127.0.0.1:${p}`,
+      `127.0.0.1:${p}.evil.com`,
+      `127.0.0.1:${p}/evil`,
+      `127.0.0.1.:${p}`,
+      `localhost.:${p}`,
+      `127.0.0.1:0${p}`,
+      `rampart:${p}`,
     ];
     const hostileOrigins = [
-      'http://evil.com', 'null', `http://127.0.0.1:${q}`, `https://127.0.0.1:${p}`, `http://localhost:${p}`, `http://127.0.0.1:${p}.evil.com`,
-      `http://127.0.0.1.evil.com:${p}`, 'file://', 'app://rampart', 'chrome-extension://abcdefghijklmnop', `http://127.0.0.1:${p}/`,
-      `HTTP://127.0.0.1:${p}`, `http://user@127.0.0.1:${p}`, `ws://127.0.0.1:${p}`, '',
+      'http://evil.com',
+      'null',
+      `http://127.0.0.1:${q}`,
+      `https://127.0.0.1:${p}`,
+      `http://localhost:${p}`,
+      `http://127.0.0.1:${p}.evil.com`,
+      `http://127.0.0.1.evil.com:${p}`,
+      'file://',
+      'app://rampart',
+      'chrome-extension://abcdefghijklmnop',
+      `http://127.0.0.1:${p}/`,
+      `HTTP://127.0.0.1:${p}`,
+      `http://user@127.0.0.1:${p}`,
+      `ws://127.0.0.1:${p}`,
+      '',
     ];
     const cases = [
       ...hostileHosts.map((h) => ({ host: h, extra: '' })),
       ...hostileOrigins.map((o) => ({ host: `127.0.0.1:${p}`, extra: `\r\nOrigin: ${o}` })),
       { host: `127.0.0.1:${p}`, extra: '\r\nSec-Fetch-Site: cross-site' },
+      // Another port on 127.0.0.1 is the same *site*: an <img> there sends no Origin, only this.
+      { host: `127.0.0.1:${p}`, extra: '\r\nSec-Fetch-Site: same-site' },
       { host: `127.0.0.1:${p}`, extra: `\r\nOrigin: http://evil.com\r\nSec-Fetch-Site: cross-site` },
     ];
     const ramp = JSON.stringify(VALID_EXAMPLES['flags:ramp']);
@@ -153,6 +220,8 @@ describe('the browser host under hostile Host and Origin headers', () => {
       `POST /rpc/flags:ramp HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(ramp)}`,
       'POST /rpc/connections:list HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2',
       'GET /events HTTP/1.1',
+      'POST /auth/session HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2',
+      'POST /auth/ticket HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2',
       'GET / HTTP/1.1',
       `GET /?token=${host.token} HTTP/1.1`,
     ];
@@ -161,18 +230,27 @@ describe('the browser host under hostile Host and Origin headers', () => {
     for (const c of cases) {
       for (const r of requests) {
         const [line, ...headers] = r.split('\r\n');
-        const head = [line, `Host: ${c.host}`, `Authorization: Bearer ${host.token}`, ...headers].join('\r\n') + c.extra;
-        const body = r.includes('flags:ramp') ? ramp : r.includes('connections:list') ? '{}' : '';
+        const head =
+          [line, `Host: ${c.host}`, `Authorization: Bearer ${host.token}`, ...headers].join('\r\n') + c.extra;
+        const body = r.includes('flags:ramp') ? ramp : r.includes('Content-Length: 2') ? '{}' : '';
         const { statusLine } = await rawRequestLine(host.port, head, body);
         if (/^HTTP\/1\.1 403 /.test(statusLine)) refused++;
-        else expect.fail(`${r.split('\r\n')[0]} with Host '${c.host}'${c.extra.replace(/\r\n/g, ' | ')} answered ${statusLine}`);
+        else
+          expect.fail(
+            `${r.split('\r\n')[0]} with Host '${c.host}'${c.extra.replace(/\r\n/g, ' | ')} answered ${statusLine}`,
+          );
       }
     }
     expect(refused).toBe(cases.length * requests.length);
     expect(totalCalls()).toBe(before);
 
     // The control, so the test can fail the other way: the same requests from the page itself are served.
-    const ok = await rawRequest(p, { method: 'POST', path: '/rpc/connections:list', headers: { ...auth(), ...jsonType, origin: `http://127.0.0.1:${p}` }, body: '{}' });
+    const ok = await rawRequest(p, {
+      method: 'POST',
+      path: '/rpc/connections:list',
+      headers: { ...auth(), ...jsonType, origin: `http://127.0.0.1:${p}` },
+      body: '{}',
+    });
     expect(ok.status).toBe(200);
     expect(totalCalls()).toBe(before + 1);
     const channel: Channel = 'connections:list';

@@ -106,16 +106,37 @@ describe('connections:setSecret through the registrar (the Electron door) into s
     const { storage } = fakeSafeStorage(backend);
     const secretStore = createSafeStorageSecrets(storage, dir);
     let core: ReturnType<typeof createCore> | undefined;
-    const secrets = layeredResolver(secretStore, envSecretResolver((id) => core?.store.records.connections.get(id), {}));
-    core = createCore({ dataDir: dir, resourcesDir: join(__dirname, '..', '..', 'resources'), secrets, secretStore, version: '0.0.0-test', demo: false });
-    core.connections.save({ id: 'prod-unleash', name: 'Prod Unleash', kind: 'unleash', url: 'https://unleash.example.com', project: 'default', rollbackMode: 'off' });
+    const secrets = layeredResolver(
+      secretStore,
+      envSecretResolver((id) => core?.store.records.connections.get(id), {}),
+    );
+    core = createCore({
+      dataDir: dir,
+      resourcesDir: join(__dirname, '..', '..', 'resources'),
+      secrets,
+      secretStore,
+      version: '0.0.0-test',
+      demo: false,
+    });
+    core.connections.save({
+      id: 'prod-unleash',
+      name: 'Prod Unleash',
+      kind: 'unleash',
+      url: 'https://unleash.example.com',
+      project: 'default',
+      rollbackMode: 'off',
+    });
     return { core, registrar: createRegistrar(createHandlers(core)) };
   }
 
   it('stores the token (ciphertext only, in the database nothing), and never sends it back', async () => {
     const { core, registrar } = electronCore('gnome_libsecret');
     try {
-      const stored = await registrar.dispatch('connections:setSecret', { id: 'prod-unleash', which: 'token', secret: SECRET }, { door: 'electron' });
+      const stored = await registrar.dispatch(
+        'connections:setSecret',
+        { id: 'prod-unleash', which: 'token', secret: SECRET },
+        { door: 'electron' },
+      );
       expect(stored).toEqual({ result: { stored: true, backend: 'gnome_libsecret' } });
       const list = await registrar.dispatch('connections:list', {}, { door: 'electron' });
       expect(JSON.stringify(list)).toContain('"secretAvailable":true');
@@ -131,12 +152,20 @@ describe('connections:setSecret through the registrar (the Electron door) into s
   it('basic_text without the opt-in: a clear "blocked" answer and nothing stored; with it, stored', async () => {
     const { core, registrar } = electronCore('basic_text');
     try {
-      const refused = await registrar.dispatch('connections:setSecret', { id: 'prod-unleash', which: 'token', secret: SECRET }, { door: 'electron' });
+      const refused = await registrar.dispatch(
+        'connections:setSecret',
+        { id: 'prod-unleash', which: 'token', secret: SECRET },
+        { door: 'electron' },
+      );
       if (process.platform !== 'linux') return expect(refused).toEqual({ result: { stored: true, backend: 'os' } });
       expect(refused).toMatchObject({ error: { code: 'blocked' } });
       expect(JSON.stringify(refused)).not.toContain(SECRET);
       expect(core.secrets('prod-unleash', 'token')).toBeUndefined();
-      const optedIn = await registrar.dispatch('connections:setSecret', { id: 'prod-unleash', which: 'token', secret: SECRET, allowPlaintext: true }, { door: 'electron' });
+      const optedIn = await registrar.dispatch(
+        'connections:setSecret',
+        { id: 'prod-unleash', which: 'token', secret: SECRET, allowPlaintext: true },
+        { door: 'electron' },
+      );
       expect(optedIn).toEqual({ result: { stored: true, backend: 'basic_text' } });
     } finally {
       core.close();

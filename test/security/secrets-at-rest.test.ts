@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeUnleash, type FakeUnleash } from './support/fake-unleash';
+import { startFakeUnleash, type FakeUnleash } from '../support/vendor-servers/fake-unleash-strict';
 import { allFiles, encodingsOf, grepDir } from './support/grep-secrets';
 
 /**
- * SECURITY.md figure: "plaintext secrets on disk or in logs: 0". A realistic session of the real CLI (built once,
+ * docs/security.md figure: "plaintext secrets on disk or in logs: 0". A realistic session of the real CLI (built once,
  * run as separate processes with real stdout/stderr): add an Unleash connection whose token lives in an
  * environment variable, list flags against an Unleash that requires that token, ramp (audit intent + result rows),
  * then the token is made read-only (a write refused with 403 after its intent row: a failed audit entry) and revoked
@@ -76,14 +76,40 @@ function rampart(...args: string[]): Promise<Run> {
 
 describe('plaintext secrets on disk or in logs', () => {
   it('a session with a working, then a revoked, env-var token leaves 0 copies of it on disk or in any output', async () => {
-    const add = await rampart('connections', 'add', '--kind', 'unleash', '--name', 'Prod Unleash', '--url', unleash.url, '--token-env', TOKEN_VAR);
+    const add = await rampart(
+      'connections',
+      'add',
+      '--kind',
+      'unleash',
+      '--name',
+      'Prod Unleash',
+      '--url',
+      unleash.url,
+      '--token-env',
+      TOKEN_VAR,
+    );
     expect(add.code, add.stderr).toBe(0);
     const test = await rampart('connections', 'test', 'prod-unleash');
     expect(test.code, test.stderr).toBe(0);
     const list = await rampart('flags', 'list', '--connection', 'prod-unleash', '--json');
     expect(list.code, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ flagKey: 'checkout-v2', env: 'production', exposure: 10 })]));
-    const ramp = await rampart('ramp', 'checkout-v2', '--env', 'production', '--to', '25', '--expected', '10', '--comment', 'clean hour at 10%', '--connection', 'prod-unleash');
+    expect(JSON.parse(list.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ flagKey: 'checkout-v2', env: 'production', exposure: 10 })]),
+    );
+    const ramp = await rampart(
+      'ramp',
+      'checkout-v2',
+      '--env',
+      'production',
+      '--to',
+      '25',
+      '--expected',
+      '10',
+      '--comment',
+      'clean hour at 10%',
+      '--connection',
+      'prod-unleash',
+    );
     expect(ramp.code, ramp.stderr).toBe(0);
     expect(unleash.rollout('checkout-v2', 'production')).toBe(25);
     // The token really travelled, raw in Authorization as Unleash wants it.
@@ -91,16 +117,51 @@ describe('plaintext secrets on disk or in logs', () => {
 
     // Downgraded to read-only: the write is refused with 403 after its intent row (a failed audit entry).
     unleash.acceptTokens([TOKEN], { readOnly: true });
-    const refused = await rampart('ramp', 'checkout-v2', '--env', 'production', '--to', '50', '--expected', '25', '--comment', 'next step', '--connection', 'prod-unleash');
+    const refused = await rampart(
+      'ramp',
+      'checkout-v2',
+      '--env',
+      'production',
+      '--to',
+      '50',
+      '--expected',
+      '25',
+      '--comment',
+      'next step',
+      '--connection',
+      'prod-unleash',
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/403/);
 
     // Revoked: every call now gets Unleash's 401.
     unleash.acceptTokens([]);
-    const failedRamp = await rampart('ramp', 'checkout-v2', '--env', 'production', '--to', '50', '--expected', '25', '--comment', 'next step', '--connection', 'prod-unleash');
+    const failedRamp = await rampart(
+      'ramp',
+      'checkout-v2',
+      '--env',
+      'production',
+      '--to',
+      '50',
+      '--expected',
+      '25',
+      '--comment',
+      'next step',
+      '--connection',
+      'prod-unleash',
+    );
     expect(failedRamp.code).toBe(1);
     expect(failedRamp.stderr).toMatch(/401/);
-    const failedRollback = await rampart('rollback', 'checkout-v2', '--env', 'production', '--comment', 'token revoked, rolling back', '--connection', 'prod-unleash');
+    const failedRollback = await rampart(
+      'rollback',
+      'checkout-v2',
+      '--env',
+      'production',
+      '--comment',
+      'token revoked, rolling back',
+      '--connection',
+      'prod-unleash',
+    );
     expect(failedRollback.code).toBe(1);
     expect(failedRollback.stderr).toMatch(/401/);
     const stale = await rampart('flags', 'list', '--connection', 'prod-unleash', '--json');
@@ -116,7 +177,9 @@ describe('plaintext secrets on disk or in logs', () => {
 
     // The search itself must be able to find the token, or 0 hits means nothing: plant each encoding in a file.
     const scratch = mkdtempSync(join(work, 'scratch-'));
-    encodingsOf(TOKEN).forEach((bytes, i) => writeFileSync(join(scratch, `planted-${i}`), Buffer.concat([Buffer.from('x'), bytes, Buffer.from('y')])));
+    encodingsOf(TOKEN).forEach((bytes, i) =>
+      writeFileSync(join(scratch, `planted-${i}`), Buffer.concat([Buffer.from('x'), bytes, Buffer.from('y')])),
+    );
     const found = new Set(grepDir(scratch, TOKEN).map((hit) => hit.split(':')[0]));
     expect(found.size).toBe(encodingsOf(TOKEN).length);
     rmSync(scratch, { recursive: true, force: true });

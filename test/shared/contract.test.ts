@@ -22,21 +22,39 @@ describe('the contract', () => {
     expect(ramp.safeParse({ ...base, comment: '  ' }).success).toBe(false);
     expect(ramp.safeParse(base).success).toBe(false);
     expect(ramp.safeParse({ ...base, comment: 'p99 flat for 30 min' }).success).toBe(true);
-    expect(requests['flags:rollback'].input.safeParse({ connectionId: 'c', flagKey: 'f', env: 'e' }).success).toBe(false);
+    expect(requests['flags:rollback'].input.safeParse({ connectionId: 'c', flagKey: 'f', env: 'e' }).success).toBe(
+      false,
+    );
   });
 
   it('rejects exposures outside 0–100 and unknown connection kinds', () => {
     const ramp = requests['flags:ramp'].input;
-    expect(ramp.safeParse({ connectionId: 'c', flagKey: 'f', env: 'e', to: 101, expected: 5, comment: 'abc' }).success).toBe(false);
+    expect(
+      ramp.safeParse({ connectionId: 'c', flagKey: 'f', env: 'e', to: 101, expected: 5, comment: 'abc' }).success,
+    ).toBe(false);
     const save = requests['connections:save'].input;
     expect(save.safeParse({ connection: { id: 'x', name: 'x', kind: 'consul' } }).success).toBe(false);
-    expect(save.safeParse({ connection: { id: 'x', name: 'x', kind: 'unleash', url: 'javascript:alert(1)' } }).success).toBe(false);
-    expect(save.safeParse({ connection: { id: 'x', name: 'x', kind: 'unleash', url: 'https://unleash.example.com' } }).success).toBe(true);
+    expect(
+      save.safeParse({ connection: { id: 'x', name: 'x', kind: 'unleash', url: 'javascript:alert(1)' } }).success,
+    ).toBe(false);
+    expect(
+      save.safeParse({ connection: { id: 'x', name: 'x', kind: 'unleash', url: 'https://unleash.example.com' } })
+        .success,
+    ).toBe(true);
   });
 
   it('never carries a secret in a saved connection', () => {
     const save = requests['connections:save'].input;
-    const parsed = save.parse({ connection: { id: 'u', name: 'U', kind: 'unleash', url: 'http://127.0.0.1:4242', tokenEnv: 'UNLEASH_TOKEN', token: '*:*.secret' } });
+    const parsed = save.parse({
+      connection: {
+        id: 'u',
+        name: 'U',
+        kind: 'unleash',
+        url: 'http://127.0.0.1:4242',
+        tokenEnv: 'UNLEASH_TOKEN',
+        token: '*:*.secret',
+      },
+    });
     expect(JSON.stringify(parsed)).not.toContain('*:*.secret');
   });
 });

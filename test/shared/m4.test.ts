@@ -44,14 +44,18 @@ describe('M4 downsampling', () => {
 
   it('per column, preserves the min and max of the raw data (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 50, maxLength: 3000 }), fc.integer({ min: 1, max: 40 }), (vals, width) => {
-        const t = Float64Array.from(vals.map((_, i) => i));
-        const v = Float64Array.from(vals);
-        const out = m4(t, v, 0, vals.length - 1, width);
-        expect(out.t.length).toBeLessThanOrEqual(Math.max(4 * width, vals.length <= 4 * width ? vals.length : 0));
-        expect(Math.max(...out.v)).toBe(Math.max(...vals));
-        expect(Math.min(...out.v)).toBe(Math.min(...vals));
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 50, maxLength: 3000 }),
+        fc.integer({ min: 1, max: 40 }),
+        (vals, width) => {
+          const t = Float64Array.from(vals.map((_, i) => i));
+          const v = Float64Array.from(vals);
+          const out = m4(t, v, 0, vals.length - 1, width);
+          expect(out.t.length).toBeLessThanOrEqual(Math.max(4 * width, vals.length <= 4 * width ? vals.length : 0));
+          expect(Math.max(...out.v)).toBe(Math.max(...vals));
+          expect(Math.min(...out.v)).toBe(Math.min(...vals));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -21,7 +21,9 @@ describe('bake time (α = 0.05, power 0.8, normal approximation)', () => {
     expect(b.steps).toBe(Math.ceil((z * z * 1000) / 625)); // 13
     expect(b.stepsMore).toBe(9);
     expect(formatBakeTime(b)).toBe('25%: ≥ 9 min more');
-    expect(formatBakeTime(bakeTime({ mean: 100, sd: 1, stepMs: MINUTE, relativeChange: 0.5, stepsSoFar: 10 }))).toBe('50%: detectable now');
+    expect(formatBakeTime(bakeTime({ mean: 100, sd: 1, stepMs: MINUTE, relativeChange: 0.5, stepsSoFar: 10 }))).toBe(
+      '50%: detectable now',
+    );
     expect(formatBakeTime(bakeTime({ mean: 0, sd: 1, stepMs: MINUTE }))).toBe('10%: not detectable with these data');
     expect(bakeTimeTable({ mean: 100, sd: 10, stepMs: MINUTE }).map((x) => x.relativeChange)).toEqual([0.1, 0.25, 0.5]);
   });
@@ -41,7 +43,11 @@ describe('verdict windows', () => {
 
   it('seasonal: the canary window a week (or a day) earlier; control: the same window', () => {
     const week = verdictWindows({ changeAt, now, stepMs: MINUTE, kind: 'seasonal' });
-    expect(week.baseline).toMatchObject({ from: changeAt + MINUTE - 7 * 24 * 60 * MINUTE, to: now - 7 * 24 * 60 * MINUTE, label: 'same window one week earlier' });
+    expect(week.baseline).toMatchObject({
+      from: changeAt + MINUTE - 7 * 24 * 60 * MINUTE,
+      to: now - 7 * 24 * 60 * MINUTE,
+      label: 'same window one week earlier',
+    });
     const day = verdictWindows({ changeAt, now, stepMs: MINUTE, kind: 'seasonal', seasonalPeriod: 'day' });
     expect(day.baseline.to).toBe(now - 24 * 60 * MINUTE);
     const control = verdictWindows({ changeAt, now, stepMs: MINUTE, kind: 'control' });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL, Random, binomial, bruteForceP99, normalOrderStatistic, simulateArmStep } from '../../bench/judge/model';
+import {
+  DEFAULT_MODEL,
+  Random,
+  binomial,
+  bruteForceP99,
+  normalOrderStatistic,
+  simulateArmStep,
+} from '../../bench/judge/model';
+import { LATENCY_MODELS, NO_REGRESSION, armCdf, bucketShares, modelQuantile } from '../../bench/judge/latency-model';
+import { DEFAULT_TRAFFIC, simulateArmTraffic } from '../../bench/judge/traffic';
 
 /** The simulation draws each per-step p99 as an order statistic instead of generating every request. */
 describe('judge simulation model', () => {
@@ -39,5 +48,53 @@ describe('judge simulation model', () => {
     expect(mean).toBeLessThan(30.3);
     expect(variance).toBeGreaterThan(27);
     expect(variance).toBeLessThan(32.4);
+  });
+});
+
+describe('judge simulation: latency models and regressions (bench/judge/latency-model.ts)', () => {
+  const quantileOf = (cdf: (x: number) => number, u: number): number => {
+    let lo = Math.log(1e-3);
+    let hi = Math.log(1e7);
+    for (let i = 0; i < 100; i++) {
+      const mid = (lo + hi) / 2;
+      if (cdf(Math.exp(mid)) < u) lo = mid;
+      else hi = mid;
+    }
+    return Math.exp((lo + hi) / 2);
+  };
+
+  it.each(LATENCY_MODELS.map((m) => [m.name, m] as const))(
+    '%s: each regression moves the p99 by its factor, and only what it says',
+    (_name, model) => {
+      const base = armCdf(model, 1, NO_REGRESSION);
+      const q = (cdf: (x: number) => number, u: number) => quantileOf(cdf, u);
+      const scale = armCdf(model, 1, { shape: 'scale', factor: 1.25 });
+      expect(q(scale, 0.5) / q(base, 0.5)).toBeCloseTo(1.25, 6);
+      expect(q(scale, 0.99) / q(base, 0.99)).toBeCloseTo(1.25, 6);
+      const tail = armCdf(model, 1, { shape: 'p99-only', factor: 1.25 });
+      expect(q(tail, 0.99) / q(base, 0.99)).toBeCloseTo(1.25, 4);
+      expect(q(tail, 0.97) / q(base, 0.97)).toBeCloseTo(1, 6);
+      const spread = armCdf(model, 1, { shape: 'variance', factor: 1.25 });
+      expect(q(spread, 0.99) / q(base, 0.99)).toBeCloseTo(1.25, 4);
+      expect(q(spread, 0.5) / q(base, 0.5)).toBeCloseTo(1, 6);
+      // The shared load factor scales both arms alike.
+      expect(q(armCdf(model, 1.1, NO_REGRESSION), 0.99) / q(base, 0.99)).toBeCloseTo(1.1, 6);
+    },
+  );
+
+  it('draws bucket counts by Poisson splitting: the right request count and a per-minute p99 near the truth', () => {
+    const random = new Random(6);
+    const model = LATENCY_MODELS[0];
+    const steps = Array.from({ length: 400 }, () =>
+      simulateArmTraffic(random, DEFAULT_TRAFFIC, model, 0.5, 1, NO_REGRESSION, 0.01),
+    );
+    const requests = steps.reduce((s, t) => s + t.requests, 0) / steps.length;
+    expect(requests).toBeGreaterThan(1470);
+    expect(requests).toBeLessThan(1530);
+    expect(steps.every((t) => t.buckets.reduce((a, b) => a + b, 0) === t.requests)).toBe(true);
+    const p99s = steps.map((t) => t.p99 as number).sort((a, b) => a - b);
+    expect(p99s[200] / modelQuantile(model, 0.99)).toBeGreaterThan(0.97);
+    expect(p99s[200] / modelQuantile(model, 0.99)).toBeLessThan(1.03);
+    expect(bucketShares(armCdf(model, 1, NO_REGRESSION)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 });

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { erfc, normalCdf, normalQuantile, normalSf, normalTwoSidedP, twoSidedZ } from '../../shared/stats/distributions';
-import { betaRegularized, binomialCdf, binomialSf, chiSquareCdf, chiSquareSf, logGamma, studentTCdf, studentTTwoSidedP } from '../../shared/stats/special';
+import {
+  erfc,
+  normalCdf,
+  normalQuantile,
+  normalSf,
+  normalTwoSidedP,
+  twoSidedZ,
+} from '../../shared/stats/distributions';
+import {
+  betaRegularized,
+  binomialCdf,
+  binomialSf,
+  chiSquareCdf,
+  chiSquareSf,
+  logGamma,
+  studentTCdf,
+  studentTTwoSidedP,
+} from '../../shared/stats/special';
 import { expectClose, loadFixture } from './helpers';
 
 interface NormalFixture {
@@ -76,6 +92,7 @@ describe('special functions (scipy.special / scipy.stats)', () => {
   });
 
   it('regularized incomplete beta matches to 1e-9 relative', () => {
-    for (const c of special.betainc) expectClose(betaRegularized(c.x, c.a, c.b), c.value, 1e-9, 1e-300, `I(${c.x}; ${c.a}, ${c.b})`);
+    for (const c of special.betainc)
+      expectClose(betaRegularized(c.x, c.a, c.b), c.value, 1e-9, 1e-300, `I(${c.x}; ${c.a}, ${c.b})`);
   });
 });

@@ -7,7 +7,9 @@ export function loadFixture<T>(name: string): T {
   try {
     return JSON.parse(readFileSync(url, 'utf8')) as T;
   } catch (error) {
-    throw new Error(`fixture ${name} is missing or unreadable; regenerate with: python3 scripts/reference/generate.py (${String(error)})`);
+    throw new Error(
+      `fixture ${name} is missing or unreadable; regenerate with: python3 scripts/reference/generate.py (${String(error)})`,
+    );
   }
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FlagChange } from '../../shared/domain/flags';
-import { cusumStep, detectChangePoints, detectOnsetCusum, detectOnsetOffline, type SeriesPoint } from '../../shared/stats/onset';
+import {
+  cusumStep,
+  detectChangePoints,
+  detectOnsetCusum,
+  detectOnsetOffline,
+  type SeriesPoint,
+} from '../../shared/stats/onset';
 import { rankSuspects } from '../../shared/stats/suspects';
 import { seededRandom } from './helpers';
 
@@ -14,7 +20,10 @@ function gaussian(random: () => number): number {
 /** Noise around 100 (σ = 5), stepping up by `shift` from index `at`. */
 function series(n: number, at: number, shift: number, seed = 1): SeriesPoint[] {
   const random = seededRandom(seed);
-  return Array.from({ length: n }, (_, i) => [T0 + i * MINUTE, 100 + 5 * gaussian(random) + (i >= at ? shift : 0)] as const);
+  return Array.from(
+    { length: n },
+    (_, i) => [T0 + i * MINUTE, 100 + 5 * gaussian(random) + (i >= at ? shift : 0)] as const,
+  );
 }
 
 describe('CUSUM (k = 0.5, h = 5) online onset', () => {
@@ -112,12 +121,19 @@ describe('rankSuspects', () => {
     const s = series(120, 60, 15, 8);
     const ranked = rankSuspects(
       { at: T0 + 61 * MINUTE },
-      [change('far', -200, 'rollout 1% → 5%'), change('quiet', 40, 'rollout 5% → 25%'), change('culprit', 60, 'rollout 5% → 25%'), change('late', 63, 'off → on')],
+      [
+        change('far', -200, 'rollout 1% → 5%'),
+        change('quiet', 40, 'rollout 5% → 25%'),
+        change('culprit', 60, 'rollout 5% → 25%'),
+        change('late', 63, 'off → on'),
+      ],
       s,
     );
     expect(ranked.map((r) => r.change.id)).toEqual(['culprit', 'late', 'quiet']);
     expect(ranked[0].shiftSigma).toBeGreaterThan(2);
-    expect(ranked[0].reason).toMatch(/^culprit rollout 5% → 25%, 1 min before the onset; metric \+\d+\.\d% \(\+\d+\.\dσ\) across it$/);
+    expect(ranked[0].reason).toMatch(
+      /^culprit rollout 5% → 25%, 1 min before the onset; metric \+\d+\.\d% \(\+\d+\.\dσ\) across it$/,
+    );
     expect(ranked.find((r) => r.change.id === 'quiet')?.shiftSigma ?? 99).toBeLessThan(1.5);
   });
 

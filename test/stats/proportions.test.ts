@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newcombeInterval, twoProportions, wilsonInterval } from '../../shared/stats/proportions';
+import { moverRatioInterval, newcombeInterval, twoProportions, wilsonInterval } from '../../shared/stats/proportions';
 import { chiSquareSf } from '../../shared/stats/special';
 import { sampleRatioMismatch } from '../../shared/stats/srm';
 import { expectClose, loadFixture } from './helpers';
@@ -17,6 +17,8 @@ interface Case {
   wilsonBaseline: [number, number];
   wilsonCanary: [number, number];
   newcombe: [number, number];
+  wilsonCcCanary: [number, number];
+  newcombeCc: [number, number];
 }
 const { cases } = loadFixture<{ cases: Case[] }>('proportions.json');
 
@@ -35,6 +37,20 @@ describe('two proportions against scipy (Wilson via binomtest, p-value via 2×2 
       expectClose(t.pValue, c.pValue, 1e-6, 1e-300, 'p');
       expectClose(t.ci[0], c.newcombe[0], 1e-6, 1e-12, 'newcombe lower');
       expectClose(t.ci[1], c.newcombe[1], 1e-6, 1e-12, 'newcombe upper');
+      // The continuity-corrected forms the judge decides with (scipy's 'wilsoncc').
+      const cc = wilsonInterval(c.canary.errors, c.canary.total, c.confidence, true);
+      expectClose(cc.lower, c.wilsonCcCanary[0], 1e-9, 1e-15, 'wilson cc lower');
+      expectClose(cc.upper, c.wilsonCcCanary[1], 1e-9, 1e-15, 'wilson cc upper');
+      const ncc = newcombeInterval(
+        c.baseline.errors,
+        c.baseline.total,
+        c.canary.errors,
+        c.canary.total,
+        c.confidence,
+        true,
+      );
+      expectClose(ncc[0], c.newcombeCc[0], 1e-6, 1e-12, 'newcombe cc lower');
+      expectClose(ncc[1], c.newcombeCc[1], 1e-6, 1e-12, 'newcombe cc upper');
     });
   }
 
@@ -82,5 +98,47 @@ describe('sample ratio mismatch against scipy.stats.chisquare', () => {
     expect(sampleRatioMismatch([10, 20], [100, 0]).level).toBe('alert');
     expect(sampleRatioMismatch([10, Number.NaN], [50, 50]).level).toBe('nodata');
     expect(sampleRatioMismatch([10], [100]).level).toBe('nodata');
+  });
+});
+
+describe('MOVER-R ratio interval against a brute-force root of its defining equation (scipy brentq)', () => {
+  interface RatioCase {
+    baseline: { errors: number; total: number };
+    canary: { errors: number; total: number };
+    confidence: number;
+    ratio: [number, number | null];
+    ratioCc: [number, number | null];
+  }
+  const ratioFixture = loadFixture<{ cases: RatioCase[] }>('mover-ratio.json');
+  it.each(
+    ratioFixture.cases.map(
+      (c) =>
+        [
+          `${c.canary.errors}/${c.canary.total} vs ${c.baseline.errors}/${c.baseline.total} at ${c.confidence}`,
+          c,
+        ] as const,
+    ),
+  )('%s', (_label, c) => {
+    const [lo, hi] = moverRatioInterval(
+      c.baseline.errors,
+      c.baseline.total,
+      c.canary.errors,
+      c.canary.total,
+      c.confidence,
+    );
+    expectClose(lo, c.ratio[0], 1e-9, 1e-12, 'lower');
+    if (c.ratio[1] === null) expect(hi).toBe(Infinity);
+    else expectClose(hi, c.ratio[1], 1e-9, 1e-12, 'upper');
+    const [lc, hc] = moverRatioInterval(
+      c.baseline.errors,
+      c.baseline.total,
+      c.canary.errors,
+      c.canary.total,
+      c.confidence,
+      true,
+    );
+    expectClose(lc, c.ratioCc[0], 1e-9, 1e-12, 'lower, continuity-corrected');
+    if (c.ratioCc[1] === null) expect(hc).toBe(Infinity);
+    else expectClose(hc, c.ratioCc[1], 1e-9, 1e-12, 'upper, continuity-corrected');
   });
 });

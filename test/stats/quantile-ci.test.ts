@@ -4,7 +4,12 @@ import { cleanSample, quantileSorted } from '../../shared/stats/sample';
 import { expectClose, loadFixture } from './helpers';
 
 interface Fixture {
-  indices: Array<{ n: number; q: number; confidence: number; result: { lower: number; upper: number; coverage: number } | null }>;
+  indices: Array<{
+    n: number;
+    q: number;
+    confidence: number;
+    result: { lower: number; upper: number; coverage: number } | null;
+  }>;
   thresholds: Array<{ q: number; confidence: number; minN: number }>;
   samples: Array<{ values: number[]; q: number; value: number }>;
 }
@@ -24,7 +29,7 @@ describe('order-statistic quantile CI (Hahn–Meeker) against scipy.stats.binom 
     });
   }
 
-  it('first exists at n = 368 for p99 and n = 3,688 for p99.9 with 95% per arm (the STATISTICS.md thresholds)', () => {
+  it('first exists at n = 368 for p99 and n = 3,688 for p99.9 with 95% per arm (the docs/statistics.md thresholds)', () => {
     expect(QUANTILE_ARM_CONFIDENCE).toBe(0.95);
     expect(quantileCiMinN(0.99, 0.95)).toBe(368);
     expect(quantileCiMinN(0.999, 0.95)).toBe(3688);
@@ -41,6 +46,7 @@ describe('order-statistic quantile CI (Hahn–Meeker) against scipy.stats.binom 
   });
 
   it('sample quantiles use linear interpolation like numpy.quantile', () => {
-    for (const s of fixture.samples) expectClose(quantileSorted(cleanSample(s.values).sorted, s.q), s.value, 1e-12, 0, `q${s.q}`);
+    for (const s of fixture.samples)
+      expectClose(quantileSorted(cleanSample(s.values).sorted, s.q), s.value, 1e-12, 0, `q${s.q}`);
   });
 });

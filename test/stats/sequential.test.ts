@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { armStats, mergeArmStats, type ArmStats } from '../../shared/stats/sample';
-import { alwaysValidFail, liveGuardUpdate, pooledProportionStats, sequentialUpdate, sequentialUpdateCounts, type SequentialState } from '../../shared/stats/sequential';
+import {
+  alwaysValidFail,
+  liveGuardUpdate,
+  pooledProportionStats,
+  sequentialUpdate,
+  sequentialUpdateCounts,
+  type SequentialState,
+} from '../../shared/stats/sequential';
 import { lognormalSample, seededRandom } from './helpers';
 
 const arm = (n: number, mean: number, variance: number): ArmStats => ({ n, mean, variance });
 
-describe('mixture SPRT (always-valid) as in STATISTICS.md', () => {
+describe('mixture SPRT (always-valid) as in docs/statistics.md', () => {
   it('computes Λ, Z* and the confidence sequence from the formulas, with τ fixed at the first look', () => {
     const alpha = 0.05;
     const t = arm(100, 10.5, 4);
@@ -34,7 +41,10 @@ describe('mixture SPRT (always-valid) as in STATISTICS.md', () => {
     const random = seededRandom(5);
     for (let i = 0; i < 500; i++) {
       const n = 5 + Math.floor(random() * 500);
-      const s = sequentialUpdate(null, { treatment: arm(n, random() * 2, 1 + random()), control: arm(n, random() * 2, 1 + random()) });
+      const s = sequentialUpdate(null, {
+        treatment: arm(n, random() * 2, 1 + random()),
+        control: arm(n, random() * 2, 1 + random()),
+      });
       const excludes = (s.ci as [number, number])[0] > 0 || (s.ci as [number, number])[1] < 0;
       expect(excludes).toBe(1 / (s.lambda as number) <= 0.025);
     }
@@ -73,7 +83,10 @@ describe('mixture SPRT (always-valid) as in STATISTICS.md', () => {
   });
 
   it('detects a real shift', () => {
-    const s = sequentialUpdateCounts(null, { treatment: { errors: 300, total: 10_000 }, control: { errors: 100, total: 10_000 } });
+    const s = sequentialUpdateCounts(null, {
+      treatment: { errors: 300, total: 10_000 },
+      control: { errors: 100, total: 10_000 },
+    });
     expect(alwaysValidFail(s, 'higher')).toBe(true);
     expect(alwaysValidFail(s, 'lower')).toBe(false);
     expect(s.direction).toBe('higher');
@@ -90,7 +103,10 @@ describe('error rates in the sequential test (pooled variance)', () => {
 
   it('does not call a low-traffic canary with no errors yet "significantly better"', () => {
     // 0 of 300 vs 1% of 29,700: plug-in variance (0 for the canary) would give z ≈ −17.
-    const s = sequentialUpdateCounts(null, { treatment: { errors: 0, total: 300 }, control: { errors: 297, total: 29_700 } });
+    const s = sequentialUpdateCounts(null, {
+      treatment: { errors: 0, total: 300 },
+      control: { errors: 297, total: 29_700 },
+    });
     expect(s.direction).toBe('same');
     expect(s.pValue).toBeGreaterThan(0.05);
   });
@@ -113,8 +129,22 @@ describe('live guard rule: act on always-valid, or on a fixed-horizon fail susta
   });
 
   it('acts at once when the always-valid interval is entirely on the bad side, and honours k', () => {
-    const bad = { ...pooledProportionStats({ errors: 500, total: 10_000 }, { errors: 100, total: 10_000 }), fixedHorizonFail: false };
+    const bad = {
+      ...pooledProportionStats({ errors: 500, total: 10_000 }, { errors: 100, total: 10_000 }),
+      fixedHorizonFail: false,
+    };
     expect(liveGuardUpdate(null, bad)).toMatchObject({ act: true, trigger: 'always-valid' });
     expect(liveGuardUpdate(null, { ...quiet, fixedHorizonFail: true }, { sustain: 1 })).toMatchObject({ act: true });
+  });
+});
+
+describe('levels of the always-valid intervals are stated as built', () => {
+  it('an interval built with −2·ln(α/2) is a 97.5% sequence for α = 0.05, and says so', () => {
+    const bad = {
+      ...pooledProportionStats({ errors: 500, total: 10_000 }, { errors: 100, total: 10_000 }),
+      fixedHorizonFail: false,
+    };
+    expect(liveGuardUpdate(null, bad).reason).toBe('always-valid 97.5% interval is entirely higher than control');
+    // Its exclusion of 0 coincides with 1/Λ ≤ α/2 (test above), i.e. the 1 − α/2 level, not 1 − α.
   });
 });

@@ -26,6 +26,7 @@ const intent = {
   to: { enabled: true, exposure: 25 },
   comment: 'p99 flat for 30 minutes',
   override: false,
+  door: 'cli' as const,
 };
 
 describe('migrations', () => {
@@ -50,7 +51,10 @@ describe('migrations', () => {
   it('roll back a failing migration as a whole', () => {
     const dir = tempDir();
     const db = openDatabase(join(dir, 'c.db'));
-    const broken = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1);' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: 99, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); INSERT INTO nowhere VALUES (1);' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
     expect(db.prepare('SELECT version FROM schema_migrations WHERE version = 99').get()).toBeUndefined();
@@ -68,18 +72,18 @@ describe('the audit log', () => {
     store.close();
   });
 
-  it('joins each intent with its result, and shows unfinished intents as pending', () => {
+  it('joins each intent with its latest outcome, and shows unfinished intents as pending', () => {
     const store = openStore(tempDir());
     const a = store.audit.intent(intent);
-    const b = store.audit.intent({ ...intent, action: 'rollback', to: { enabled: false, exposure: null } });
+    const b = store.audit.intent({ ...intent, action: 'rollback', to: { enabled: null, exposure: 0 } });
     store.audit.result(a.actionId, 'done');
     const list = store.audit.list({ limit: 10 });
-    expect(list.map((x) => [x.action, x.result])).toEqual([
-      ['rollback', 'pending'],
-      ['ramp', 'done'],
+    expect(list.map((x) => [x.action, x.result, x.door])).toEqual([
+      ['rollback', 'pending', 'cli'],
+      ['ramp', 'done', 'cli'],
     ]);
-    expect(store.audit.pending().map((p) => p.actionId)).toEqual([b.actionId]);
-    expect(() => store.audit.result(a.actionId, 'failed')).toThrow(); // one result per action
+    expect(store.audit.unsettled().map((p) => p.actionId)).toEqual([b.actionId]);
+    expect(list[1].owner).toEqual(store.processes.self);
     store.close();
   });
 
@@ -98,7 +102,18 @@ describe('the audit log', () => {
 describe('flag changes and the series cache', () => {
   it('deduplicate changes by id', () => {
     const store = openStore(tempDir());
-    const c = { id: 'x:1', connectionId: 'x', flagKey: 'f', env: 'p', at: 1000, kind: 'exposure' as const, from: { exposure: 5 }, to: { exposure: 25 }, label: 'rollout 5% → 25%', source: 'vendor' as const };
+    const c = {
+      id: 'x:1',
+      connectionId: 'x',
+      flagKey: 'f',
+      env: 'p',
+      at: 1000,
+      kind: 'exposure' as const,
+      from: { exposure: 5 },
+      to: { exposure: 25 },
+      label: 'rollout 5% → 25%',
+      source: 'vendor' as const,
+    };
     store.changes.add([c, c]);
     store.changes.add([c]);
     expect(store.changes.list({ from: 0, to: 2000 })).toHaveLength(1);
@@ -110,7 +125,12 @@ describe('flag changes and the series cache', () => {
     const store = openStore(tempDir(), () => 1e6);
     const key = 'k';
     expect(store.series.missing(key, 0, 1000)).toEqual([[0, 1000]]);
-    store.series.write(key, [{ labels: { v: 'on' }, t: Float64Array.from([0, 100, 200]), v: Float64Array.from([1, Number.NaN, 3]) }], 0, 400);
+    store.series.write(
+      key,
+      [{ labels: { v: 'on' }, t: Float64Array.from([0, 100, 200]), v: Float64Array.from([1, Number.NaN, 3]) }],
+      0,
+      400,
+    );
     store.series.write(key, [], 600, 800);
     expect(store.series.missing(key, 0, 1000)).toEqual([
       [400, 600],

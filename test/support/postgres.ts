@@ -58,7 +58,9 @@ export function findPostgresBinaries(dirs: string[] = candidateBinDirs()): PgBin
   const psql = find('psql');
   if (!initdb || !pgCtl || !psql) {
     const missing = [!initdb && 'initdb', !pgCtl && 'pg_ctl', !psql && 'psql'].filter(Boolean).join(', ');
-    throw new Error(`PostgreSQL binaries not found (${missing}; looked in ${dirs.slice(0, 6).join(', ')}${dirs.length > 6 ? ', …' : ''}): ${POSTGRES_INSTALL_HINT}`);
+    throw new Error(
+      `PostgreSQL binaries not found (${missing}; looked in ${dirs.slice(0, 6).join(', ')}${dirs.length > 6 ? ', …' : ''}): ${POSTGRES_INSTALL_HINT}`,
+    );
   }
   return { initdb, pgCtl, psql };
 }
@@ -71,7 +73,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -85,8 +89,11 @@ interface RunAs {
 
 function runAsClusterOwner(): RunAs {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { prefix: [] };
-  const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
-  if (!passwd) throw new Error(`running as root but there is no \`postgres\` user to run PostgreSQL as: ${POSTGRES_INSTALL_HINT}`);
+  const passwd = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
+  if (!passwd)
+    throw new Error(`running as root but there is no \`postgres\` user to run PostgreSQL as: ${POSTGRES_INSTALL_HINT}`);
   const [, , uid, gid] = passwd.split(':');
   const runuser = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p));
   // `su` needs a shell string; runuser takes argv as is, so nothing needs quoting.
@@ -96,7 +103,9 @@ function runAsClusterOwner(): RunAs {
 
 /** The full argv that runs `argv` as the cluster owner. */
 function asOwner(runAs: RunAs, argv: string[]): string[] {
-  return runAs.prefix[runAs.prefix.length - 1] === '-c' ? [...runAs.prefix, argv.map(shellQuote).join(' ')] : [...runAs.prefix, ...argv];
+  return runAs.prefix[runAs.prefix.length - 1] === '-c'
+    ? [...runAs.prefix, argv.map(shellQuote).join(' ')]
+    : [...runAs.prefix, ...argv];
 }
 
 function run(runAs: RunAs, argv: string[], timeoutMs: number): Promise<string> {
@@ -151,7 +160,11 @@ export async function startPostgres(opts: { databases?: string[] } = {}): Promis
     await run(runAs, [bins.initdb, '-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], 120_000);
     const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
     try {
-      await run(runAs, [bins.pgCtl, '-D', dataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start'], 90_000);
+      await run(
+        runAs,
+        [bins.pgCtl, '-D', dataDir, '-o', serverOptions, '-l', logFile, '-w', '-t', '60', 'start'],
+        90_000,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- pg.log ---\n${tail(logFile)}`);
     }
@@ -165,7 +178,25 @@ export async function startPostgres(opts: { databases?: string[] } = {}): Promis
       async createDatabase(name: string) {
         if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${JSON.stringify(name)}`);
         // Trust authentication over TCP: psql can connect as the postgres role from any OS user.
-        await run({ prefix: [] }, [bins.psql, '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`], 30_000);
+        await run(
+          { prefix: [] },
+          [
+            bins.psql,
+            '-h',
+            '127.0.0.1',
+            '-p',
+            String(port),
+            '-U',
+            'postgres',
+            '-d',
+            'postgres',
+            '-v',
+            'ON_ERROR_STOP=1',
+            '-qc',
+            `CREATE DATABASE ${name}`,
+          ],
+          30_000,
+        );
       },
       async stop() {
         stopSync();

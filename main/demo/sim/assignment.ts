@@ -83,7 +83,11 @@ export function createAssignmentCache(maxEntries = 256): AssignmentCache {
   return {
     get(model, state) {
       // Disabled: everyone gets the control whatever the weights say, so all disabled states share one entry.
-      const exposureKey = !state.enabled ? 'off' : state.exposure === null ? 'null' : String(Math.round(state.exposure * 1000));
+      const exposureKey = !state.enabled
+        ? 'off'
+        : state.exposure === null
+          ? 'null'
+          : String(Math.round(state.exposure * 1000));
       const key = `${model.flagKey}|${state.enabled}|${exposureKey}`;
       let hit = cache.get(key);
       if (!hit) {

@@ -24,6 +24,9 @@ export interface ArmStats {
   p50: number;
   p95: number;
   p99: number;
+  /** The arm's latency distribution in this step: lognormal(logMedian, sigma) in ms (NaN for the overall mix). */
+  logMedian: number;
+  sigma: number;
 }
 
 export interface StepStats {
@@ -108,7 +111,13 @@ export interface StepOptions {
  * the user pool flagd served the treatment during the step (time-weighted when the flag changed mid-step).
  * Deterministic: the generator is seeded by service, step size and step end only.
  */
-export function simulateStep(model: ServiceModel, stepEnd: number, stepMs: number, treatedShare: number, opts: StepOptions): StepStats {
+export function simulateStep(
+  model: ServiceModel,
+  stepEnd: number,
+  stepMs: number,
+  treatedShare: number,
+  opts: StepOptions,
+): StepStats {
   const rng = createRng(hashString(`${model.service}|${stepMs}|${stepEnd}`));
   const mid = stepEnd - stepMs / 2;
   const load = loadFactor(model.service, mid);
@@ -134,12 +143,12 @@ export function simulateStep(model: ServiceModel, stepEnd: number, stepMs: numbe
     const mu = Math.log(b.medianMs * slowdown);
     const errors = rng.binomial(count, Math.min(1, b.errorRate * errorBoost));
     const q = quantileOfArm(rng, count, mu, b.sigma);
-    arms[variant] = { requests: count, errors, ...q };
+    arms[variant] = { requests: count, errors, ...q, logMedian: mu, sigma: b.sigma };
     draws.push({ n: count, mu, sigma: b.sigma, q });
   }
   const overallQ = opts.overallLatency
     ? { p50: mixtureQuantile(draws, 'p50'), p95: mixtureQuantile(draws, 'p95'), p99: mixtureQuantile(draws, 'p99') }
     : { p50: NaN, p95: NaN, p99: NaN };
   const errors = arms[treatment].errors + arms[control].errors;
-  return { overall: { requests: n, errors, ...overallQ }, arms };
+  return { overall: { requests: n, errors, ...overallQ, logMedian: NaN, sigma: NaN }, arms };
 }

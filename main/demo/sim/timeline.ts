@@ -23,7 +23,8 @@ export function treatedShares(
     .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
     .map(({ e }) => e);
   const out = new Float64Array(stepEnds.length);
-  const shareAt = (k: number): number => (k < 0 ? 0 : shareOf({ enabled: sorted[k].enabled, exposure: sorted[k].exposure }));
+  const shareAt = (k: number): number =>
+    k < 0 ? 0 : shareOf({ enabled: sorted[k].enabled, exposure: sorted[k].exposure });
   let k = -1; // index of the last entry at or before the current position
   for (let s = 0; s < stepEnds.length; s++) {
     const end = stepEnds[s];

@@ -1,6 +1,7 @@
 import { RampartError } from '../../../shared/errors';
 import { flagEntries } from './flagd-schema';
-import { interpretFlag, isEmptyTargeting, isRecord, type FlagView, type FractionalBucket, type JsonPathPart } from './flagd-model';
+import { interpretFlag, isEmptyTargeting, type FlagView, type FractionalBucket } from './flagd-model';
+import { isRecord, isScalar, type JsonPathPart } from './json-node';
 
 /**
  * Pure edits of a parsed flagd document (the raw JSON, every field kept in file order). The caller clones the
@@ -14,7 +15,8 @@ export function defaultBucketBy(): unknown {
 }
 
 export function findFlagDef(doc: Record<string, unknown>, flagKey: string, file: string): Record<string, unknown> {
-  const found = flagEntries(doc as { flags: unknown }).find(([key]) => key === flagKey);
+  // The last definition of a key, as the reads take it (flagd-snapshot.ts entryOf; JSON.parse keeps the last key).
+  const found = flagEntries(doc as { flags: unknown }).findLast(([key]) => key === flagKey);
   if (!found) throw new RampartError('not_found', `flagd file ${file}: no flag "${flagKey}"`, { file, flagKey });
   return found[1];
 }
@@ -48,7 +50,12 @@ function apportion(n: number, weights: number[]): number[] {
  * only shrink (no unit moves from control to treatment). With two variants this is simply [t, p], [c, 100 − p]
  * in the file's own order. Returns the buckets to write (a control bucket is appended if the rule had none).
  */
-export function rampWeights(buckets: FractionalBucket[], control: string, treatment: string, percent: number): FractionalBucket[] {
+export function rampWeights(
+  buckets: FractionalBucket[],
+  control: string,
+  treatment: string,
+  percent: number,
+): FractionalBucket[] {
   const list = buckets.map((b) => ({ ...b }));
   if (list.filter((b) => b.variant === control).length > 1) {
     throw new RampartError('bad_request', `the fractional rule lists the control variant "${control}" more than once`);
@@ -72,14 +79,23 @@ export function rampWeights(buckets: FractionalBucket[], control: string, treatm
     return list.map((b, i) => ({ variant: b.variant, weight: i === c ? 100 - percent : i === target ? percent : 0 }));
   }
   const ideal = Math.round((percent * sB) / s);
-  const [lo, hi] = percent >= s ? [Math.ceil(sB - eps), percent - Math.ceil(sA - eps)] : [percent - Math.floor(sA + eps), Math.floor(sB + eps)];
+  const [lo, hi] =
+    percent >= s
+      ? [Math.ceil(sB - eps), percent - Math.ceil(sA - eps)]
+      : [percent - Math.floor(sA + eps), Math.floor(sB + eps)];
   const nB = Math.min(percent, Math.max(0, lo <= hi ? Math.min(hi, Math.max(lo, ideal)) : ideal));
   const nA = percent - nB;
 
   const weights = new Array<number>(list.length).fill(0);
   weights[c] = 100 - percent;
-  apportion(nB, before.map((i) => pct[i])).forEach((w, k) => (weights[before[k]] = w));
-  apportion(nA, after.map((i) => pct[i])).forEach((w, k) => (weights[after[k]] = w));
+  apportion(
+    nB,
+    before.map((i) => pct[i]),
+  ).forEach((w, k) => (weights[before[k]] = w));
+  apportion(
+    nA,
+    after.map((i) => pct[i]),
+  ).forEach((w, k) => (weights[after[k]] = w));
   return list.map((b, i) => ({ variant: b.variant, weight: weights[i] }));
 }
 
@@ -91,17 +107,47 @@ function fractionalNode(treatment: string, control: string, percent: number): Re
 export function assertRampable(view: FlagView, file: string): void {
   const where = `flagd file ${file}: flag "${view.key}"`;
   if (!view.treatment || !view.control || view.treatment === view.control) {
-    throw new RampartError('bad_request', `${where} needs a treatment and a control variant to be ramped (variants: ${view.variants.join(', ')})`);
+    throw new RampartError(
+      'bad_request',
+      `${where} needs a treatment and a control variant to be ramped (variants: ${view.variants.join(', ')})`,
+    );
   }
   if (view.fractionalCount > 1) {
-    throw new RampartError('bad_request', `${where} has ${view.fractionalCount} fractional rules; Rampart ramps flags with exactly one`);
+    throw new RampartError(
+      'bad_request',
+      `${where} has ${view.fractionalCount} fractional rules; Rampart ramps flags with exactly one`,
+    );
   }
   const rule = view.fractional;
   if (rule?.viaEvaluator) {
-    throw new RampartError('bad_request', `${where}: its fractional rule is in the shared $evaluators entry "${rule.viaEvaluator}"; edit it by hand`);
+    throw new RampartError(
+      'bad_request',
+      `${where}: its fractional rule is in the shared $evaluators entry "${rule.viaEvaluator}"; edit it by hand`,
+    );
   }
-  if (rule?.buckets.some((b) => b.weight === null)) {
-    throw new RampartError('bad_request', `${where}: its fractional weights are computed (JsonLogic expressions); edit them by hand`);
+  if (rule && !rule.inOutputPosition) {
+    throw new RampartError(
+      'bad_request',
+      `${where}: its fractional rule is inside a condition, not the result of the targeting; edit it by hand`,
+    );
+  }
+  if (rule?.buckets.some((b) => b.variantComputed)) {
+    throw new RampartError(
+      'bad_request',
+      `${where}: a variant of its fractional rule is computed (a JsonLogic expression); edit it by hand`,
+    );
+  }
+  if (rule?.buckets.some((b) => b.weightProblem === 'computed')) {
+    throw new RampartError(
+      'bad_request',
+      `${where}: its fractional weights are computed (JsonLogic expressions); edit them by hand`,
+    );
+  }
+  if (rule?.buckets.some((b) => b.weightProblem === 'non-integer')) {
+    throw new RampartError(
+      'bad_request',
+      `${where}: its fractional weights are not all integers (flagd-core rejects such a rule and serves the default); fix them by hand`,
+    );
   }
 }
 
@@ -124,7 +170,9 @@ export function applyExposure(doc: Record<string, unknown>, flagKey: string, per
     // Rewrite the weight inside each existing entry, so entries keep their order and any extra elements.
     const used = new Set<number>();
     const entries = next.map((b) => {
-      const k = oldEntries.findIndex((e, idx) => !used.has(idx) && String(e[0]) === b.variant);
+      const k = oldEntries.findIndex(
+        (e, idx) => !used.has(idx) && Array.isArray(e) && isScalar(e[0]) && String(e[0]) === b.variant,
+      );
       if (k < 0) return [b.variant, b.weight];
       used.add(k);
       const copy = [...oldEntries[k]];

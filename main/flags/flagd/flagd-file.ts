@@ -1,13 +1,32 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs, constants as fsConstants, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RampartError } from '../../../shared/errors';
+import { MAX_FLAG_FILE_BYTES } from './flagd-limits';
 
 /**
- * File I/O for the flagd adapter: read with a content hash, and an atomic replace (temp file in the same
- * directory → fsync → hash check of the live file → rename → fsync the directory), so a reader — flagd itself,
- * an in-process provider, or our own watcher — only ever sees the old file or the new one, never half of it.
+ * File I/O for the flagd adapter.
+ *
+ * Reading (docs/security.md, "When things fail": flag files are regular files only): `stat` first and refuse
+ * anything that is not a regular file — a FIFO, socket, device or directory is never opened, because a blocking
+ * read of a FIFO would hold one of libuv's four threads forever and stall every other file operation of the
+ * process. Then open with O_NONBLOCK and `fstat` the handle: if the path was swapped for something else between
+ * the two calls, the handle is not the file we checked and we stop. Symlinks are followed and reported. Size is
+ * capped before and while reading.
+ *
+ * Writing: an atomic replace (temp file in the same directory → fsync → hash check of the live file → rename →
+ * fsync the directory), so a reader — flagd itself, an in-process provider, our own watcher — only ever sees the
+ * old file or the new one. The caller holds the cross-process lock (flagd-lock.ts) around read → compare → replace.
  */
+
+export interface FlagFileText {
+  text: string;
+  /** sha256 of the text: the compare-and-replace version. */
+  hash: string;
+  /** The file actually read (symlinks resolved); equals the configured path when there is no link. */
+  realPath: string;
+  viaSymlink: boolean;
+}
 
 export function hashText(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -18,24 +37,109 @@ function ioReason(e: unknown): string {
   return err.code ? `${err.code}: ${err.message}` : String(e);
 }
 
-export async function readTextWithHash(file: string): Promise<{ text: string; hash: string }> {
-  try {
-    const text = await fs.readFile(file, 'utf8');
-    return { text, hash: hashText(text) };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new RampartError('not_found', `flagd file ${file} does not exist`, { file });
-    }
-    throw new RampartError('unreachable', `flagd file ${file}: cannot read it (${ioReason(e)})`, { file });
-  }
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a directory';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function notRegular(file: string, s: Stats): RampartError {
+  return new RampartError(
+    'bad_request',
+    `flagd file ${file} is ${kindOf(s)}, not a regular file; point the connection at a JSON flag file`,
+    { file },
+  );
+}
+
+function tooLarge(file: string, bytes: number): RampartError {
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return new RampartError(
+    'vendor_error',
+    `flagd file ${file} is larger than ${mib(MAX_FLAG_FILE_BYTES)} (${bytes > MAX_FLAG_FILE_BYTES ? mib(bytes) : 'it grew while being read'}); Rampart reads flag files up to ${mib(MAX_FLAG_FILE_BYTES)}`,
+    { file },
+  );
+}
+
+function readError(file: string, e: unknown): RampartError {
+  if (e instanceof RampartError) return e;
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+    return new RampartError('not_found', `flagd file ${file} does not exist`, { file });
+  return new RampartError('unreachable', `flagd file ${file}: cannot read it (${ioReason(e)})`, { file });
 }
 
 /** The real file behind a symlink: replacing the link itself would turn it into a plain file. */
-async function realTarget(file: string): Promise<string> {
+export async function realTarget(file: string): Promise<string> {
   try {
     return await fs.realpath(file);
   } catch {
     return path.resolve(file);
+  }
+}
+
+async function statRegular(file: string): Promise<Stats> {
+  const s = await fs.stat(file); // follows symlinks: the target is what must be a regular file
+  if (!s.isFile()) throw notRegular(file, s);
+  if (s.size > MAX_FLAG_FILE_BYTES) throw tooLarge(file, s.size);
+  return s;
+}
+
+/** Throws unless `file` is a regular file within the size limit — checked before a write takes its lock. */
+export async function assertFlagFile(file: string): Promise<void> {
+  try {
+    await statRegular(file);
+  } catch (e) {
+    throw readError(file, e);
+  }
+}
+
+/** An editor saving by rename between Rampart's stat and its open: read again (the new file is the one to read). */
+const REPLACED_READ_ATTEMPTS = 4;
+
+/** Read a flag file safely (see the header). Throws RampartError naming the file and the problem. */
+export async function readFlagFile(file: string): Promise<FlagFileText> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readFlagFileOnce(file);
+    } catch (e) {
+      if (!(e instanceof FileReplaced) || attempt >= REPLACED_READ_ATTEMPTS) throw readError(file, e);
+    }
+  }
+}
+
+class FileReplaced extends RampartError {
+  constructor(file: string) {
+    super('conflict', `flagd file ${file} kept being replaced while Rampart opened it; nothing was written`, { file });
+  }
+}
+
+async function readFlagFileOnce(file: string): Promise<FlagFileText> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    const before = await statRegular(file);
+    handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    const opened = await handle.stat();
+    if (!opened.isFile()) throw notRegular(file, opened);
+    if (opened.ino !== before.ino || opened.dev !== before.dev) {
+      throw new FileReplaced(file);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, MAX_FLAG_FILE_BYTES + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_FLAG_FILE_BYTES) throw tooLarge(file, total);
+    }
+    const text = Buffer.concat(chunks, total).toString('utf8');
+    const realPath = await realTarget(file);
+    return { text, hash: hashText(text), realPath, viaSymlink: realPath !== path.resolve(file) };
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 
@@ -54,8 +158,8 @@ async function fsyncDirectory(dir: string): Promise<void> {
 
 /**
  * Replace `file` with `text` if and only if its content still hashes to `expectedHash`.
- * Returns false (and writes nothing) when the file changed since it was read, so the caller can re-read and
- * re-check. Throws RampartError when the file cannot be written.
+ * Returns false (and writes nothing) when the file changed since it was read — an editor that does not take
+ * Rampart's lock — so the caller can re-read and re-check. Throws RampartError when the file cannot be written.
  */
 export async function replaceFileIfUnchanged(file: string, text: string, expectedHash: string): Promise<boolean> {
   const target = await realTarget(file);
@@ -76,7 +180,7 @@ export async function replaceFileIfUnchanged(file: string, text: string, expecte
     } finally {
       await handle.close();
     }
-    const live = await readTextWithHash(target);
+    const live = await readFlagFile(target);
     if (live.hash !== expectedHash) return false;
     await fs.rename(temp, target);
     renamed = true;
@@ -84,19 +188,12 @@ export async function replaceFileIfUnchanged(file: string, text: string, expecte
     return true;
   } catch (e) {
     if (e instanceof RampartError) throw e;
-    throw new RampartError('vendor_error', `flagd file ${file}: cannot write it (${ioReason(e)}); the file was not changed`, { file });
+    throw new RampartError(
+      'vendor_error',
+      `flagd file ${file}: cannot write it (${ioReason(e)}); the file was not changed`,
+      { file },
+    );
   } finally {
     if (!renamed) await fs.unlink(temp).catch(() => undefined);
   }
-}
-
-/** The indentation the file uses (first indented line), so a rewrite keeps its look. Defaults to 2 spaces. */
-export function detectIndent(text: string): string | number {
-  const m = /^[{[][^\n]*\n([ \t]+)\S/.exec(text) ?? /\n([ \t]+)"/.exec(text);
-  return m ? m[1] : 2;
-}
-
-export function serializeLike(original: string, doc: unknown): string {
-  const body = JSON.stringify(doc, null, detectIndent(original));
-  return /\r?\n$/.test(original) || original === '' ? `${body}\n` : body;
 }

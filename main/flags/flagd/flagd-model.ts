@@ -1,4 +1,6 @@
 import type { EnvState } from '../../../shared/domain/flags';
+import { isEmptyTargeting, outputFractionals, targetingOutputs } from './flagd-outputs';
+import { isRecord, isScalar, nodeText, type JsonPathPart } from './json-node';
 import { summarizeTargeting } from './targeting-summary';
 
 /**
@@ -12,26 +14,33 @@ import { summarizeTargeting } from './targeting-summary';
  *               default"). It describes the users that reach the fractional rule — rules before it (e.g. "employees
  *               always on") are shown in the targeting summary, not folded into the number.
  *               Without a fractional rule: 100 if the variant served to everyone else is the treatment, else 0.
- *               null when the weights are JsonLogic expressions (time-based ramps) or the rule is ambiguous.
+ *               null — "unknown", never 0 — when Rampart cannot read it as one number: several fractional rules, a
+ *               rule inside a condition, computed or non-integer weights, computed variant names, a zero total,
+ *               or (without a rule) a variant computed from the context (see flagd-outputs.ts).
+ *               A rollback does not rely on this number: flagd-rollback.ts and flagd-reach.ts prove 0 % directly.
  * - enabled   = `state` is ENABLED.
  */
 
-export type JsonPathPart = string | number;
-
 export interface FractionalBucket {
+  /** The variant name; for a computed name (a JsonLogic expression), its JSON text with `variantComputed`. */
   variant: string;
-  /** Relative weight; a missing weight is 1 (flagd's rule); null when it is a JsonLogic expression. */
+  /** Relative weight; a missing weight is 1 (flagd's rule); null when it is an expression or not an integer. */
   weight: number | null;
+  variantComputed?: true;
+  /** Why `weight` is null. flagd-core rejects a non-integer weight: the whole rule then returns null. */
+  weightProblem?: 'computed' | 'non-integer';
 }
 
 export interface FractionalRule {
-  /** Where the `{"fractional": […]}` node sits inside the flag's `targeting`. */
+  /** Where the `{"fractional": […]}` node sits inside the flag's `targeting` (or its `$evaluators` entry). */
   path: JsonPathPart[];
   /** The optional bucketing expression (first argument), kept verbatim on rewrite. */
   hasBucketBy: boolean;
   buckets: FractionalBucket[];
   /** True when the rule sits inside a shared `$evaluators` entry (read-only for Rampart). */
   viaEvaluator: string | null;
+  /** Whether the rule's result is the targeting's result (root or an if-branch); false inside a condition. */
+  inOutputPosition: boolean;
 }
 
 export interface FlagView {
@@ -48,12 +57,11 @@ export interface FlagView {
   targeting: string;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Every `{"fractional": […]}` node under `node`, with its path. */
-export function findFractionalNodes(node: unknown, path: JsonPathPart[] = []): Array<{ path: JsonPathPart[]; args: unknown[] }> {
+/** Every `{"fractional": […]}` node under `node`, with its path. (Depth is bounded by the parser's nesting limit.) */
+export function findFractionalNodes(
+  node: unknown,
+  path: JsonPathPart[] = [],
+): Array<{ path: JsonPathPart[]; args: unknown[] }> {
   const found: Array<{ path: JsonPathPart[]; args: unknown[] }> = [];
   if (Array.isArray(node)) {
     node.forEach((child, i) => found.push(...findFractionalNodes(child, [...path, i])));
@@ -83,16 +91,15 @@ export function parseFractionalArgs(args: unknown[]): { hasBucketBy: boolean; bu
   const hasBucketBy = args.length > 0 && !Array.isArray(args[0]);
   const buckets = (hasBucketBy ? args.slice(1) : args).map((entry): FractionalBucket => {
     const pair = Array.isArray(entry) ? entry : [];
-    const variant = String(pair[0]);
+    const name = pair[0];
     const raw = pair.length >= 2 ? pair[1] : 1;
-    const weight = typeof raw === 'number' && Number.isInteger(raw) ? Math.max(0, raw) : null;
-    return { variant, weight };
+    const bucket: FractionalBucket = { variant: nodeText(name), weight: null };
+    if (!isScalar(name)) bucket.variantComputed = true;
+    if (typeof raw === 'number' && Number.isInteger(raw)) bucket.weight = Math.max(0, raw);
+    else bucket.weightProblem = typeof raw === 'number' ? 'non-integer' : 'computed';
+    return bucket;
   });
   return { hasBucketBy, buckets };
-}
-
-function isEmptyTargeting(t: unknown): boolean {
-  return t === undefined || t === null || (isRecord(t) && Object.keys(t).length === 0);
 }
 
 /**
@@ -106,7 +113,7 @@ export function restVariant(def: Record<string, unknown>): string | undefined {
   if (isRecord(targeting) && Array.isArray(targeting.if)) {
     const args = targeting.if as unknown[];
     const last = args.length % 2 === 1 ? args[args.length - 1] : undefined;
-    if (typeof last === 'string' && last in variants) return last;
+    if (typeof last === 'string' && Object.hasOwn(variants, last)) return last;
   }
   return fallback;
 }
@@ -115,7 +122,15 @@ export function roundExposure(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export function interpretFlag(key: string, def: Record<string, unknown>, evaluators: Record<string, unknown> = {}): FlagView {
+function samePath(a: JsonPathPart[], b: JsonPathPart[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+export function interpretFlag(
+  key: string,
+  def: Record<string, unknown>,
+  evaluators: Record<string, unknown> = {},
+): FlagView {
   const variantMap = isRecord(def.variants) ? def.variants : {};
   const variants = Object.keys(variantMap);
   const variantIsBoolean = variants.length > 0 && Object.values(variantMap).every((v) => typeof v === 'boolean');
@@ -124,11 +139,22 @@ export function interpretFlag(key: string, def: Record<string, unknown>, evaluat
   let nodes = findFractionalNodes(def.targeting, []).map((n) => ({ ...n, viaEvaluator: null as string | null }));
   if (nodes.length === 0) {
     for (const ref of findRefs(def.targeting)) {
+      if (!Object.hasOwn(evaluators, ref)) continue;
       nodes = nodes.concat(findFractionalNodes(evaluators[ref], []).map((n) => ({ ...n, viaEvaluator: ref })));
     }
   }
+  const outputs = outputFractionals(def.targeting, evaluators);
   const fractional: FractionalRule | null =
-    nodes.length === 1 ? { path: nodes[0].path, viaEvaluator: nodes[0].viaEvaluator, ...parseFractionalArgs(nodes[0].args) } : null;
+    nodes.length === 1
+      ? {
+          path: nodes[0].path,
+          viaEvaluator: nodes[0].viaEvaluator,
+          inOutputPosition: outputs.some(
+            (o) => o.viaEvaluator === nodes[0].viaEvaluator && samePath(o.path, nodes[0].path),
+          ),
+          ...parseFractionalArgs(nodes[0].args),
+        }
+      : null;
 
   let control: string | undefined;
   let treatment: string | undefined;
@@ -136,21 +162,36 @@ export function interpretFlag(key: string, def: Record<string, unknown>, evaluat
     control = variants.find((v) => variantMap[v] === false);
     treatment = variants.find((v) => variantMap[v] === true);
   } else {
-    const order = [...(fractional?.buckets.map((b) => b.variant) ?? []), ...variants].filter((v) => v in variantMap);
+    const order = [
+      ...(fractional?.buckets.filter((b) => !b.variantComputed).map((b) => b.variant) ?? []),
+      ...variants,
+    ].filter((v) => Object.hasOwn(variantMap, v));
     control = defaultVariant ?? order[order.length - 1];
     treatment = order.find((v) => v !== control);
   }
 
+  // null = "Rampart cannot read this as one number": several rules, a rule it does not see as the result, computed
+  // or non-integer weights, computed variant names, a zero total, or (without a rule) a computed variant.
   let exposure: number | null;
-  if (nodes.length > 1) exposure = null;
+  if (nodes.length > 1 || outputs.length !== nodes.length) exposure = null;
   else if (fractional) {
     const weights = fractional.buckets.map((b) => b.weight);
     const total = weights.reduce<number>((s, w) => s + (w ?? 0), 0);
-    if (weights.some((w) => w === null) || total === 0) exposure = null;
+    if (
+      !fractional.inOutputPosition ||
+      weights.some((w) => w === null) ||
+      fractional.buckets.some((b) => b.variantComputed) ||
+      total === 0
+    )
+      exposure = null;
     else {
-      const notControl = fractional.buckets.filter((b) => b.variant !== control).reduce((s, b) => s + (b.weight ?? 0), 0);
+      const notControl = fractional.buckets
+        .filter((b) => b.variant !== control)
+        .reduce((s, b) => s + (b.weight ?? 0), 0);
       exposure = roundExposure((100 * notControl) / total);
     }
+  } else if (targetingOutputs(def.targeting, evaluators).some((o) => o.kind === 'computed')) {
+    exposure = null;
   } else {
     const served = restVariant(def);
     exposure = served !== undefined && served === treatment ? 100 : 0;
@@ -166,7 +207,9 @@ export function interpretFlag(key: string, def: Record<string, unknown>, evaluat
     exposure,
     fractional,
     fractionalCount: nodes.length,
-    targeting: isEmptyTargeting(def.targeting) ? `none (everyone → ${defaultVariant ?? 'code default'})` : summarizeTargeting(def.targeting),
+    targeting: isEmptyTargeting(def.targeting)
+      ? `none (everyone → ${defaultVariant ?? 'code default'})`
+      : summarizeTargeting(def.targeting),
   };
 }
 
@@ -192,4 +235,4 @@ export function targetingShape(def: Record<string, unknown>): string {
   });
 }
 
-export { isRecord, isEmptyTargeting };
+export { isRecord, isEmptyTargeting, type JsonPathPart };

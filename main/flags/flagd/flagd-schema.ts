@@ -1,10 +1,21 @@
 import { z } from 'zod';
 import { RampartError } from '../../../shared/errors';
+import { assertNesting, assertNoForbiddenKeys } from './flagd-limits';
+import { isRecord, pathText, type JsonPathPart } from './json-node';
 
 /**
  * The flagd flag-definition file (https://flagd.dev/schema/v0/flags.json), as far as Rampart reads it.
- * Lenient about fields we don't use (they are kept verbatim when we rewrite the file), strict about the ones we do:
- * `state`, `variants`, `defaultVariant`, `targeting`, `metadata`, `$evaluators`.
+ *
+ * Two levels of strictness (docs/security.md, "When things fail": a bad file makes that connection show a clear
+ * error while every other flag keeps working):
+ * - The FILE must be JSON within the size and nesting limits, an object whose `flags` is a map (or the daemon's
+ *   array of `{key, …}`), with `$evaluators` an object when present. Anything else is one error for the
+ *   connection: nothing in it can be read or written.
+ * - Each FLAG is checked on its own. flagd-core 4.x serves shapes flagd's schema does not allow (`targeting: "on"`,
+ *   `targeting: []`, nested `metadata`, mixed-type or null variant values); such a flag is kept with its
+ *   `problem` — listed with that problem, never ramped, and rolled back by `state: DISABLED` alone — and never
+ *   stops Rampart from reading, ramping or rolling back its siblings. A rewrite changes only the bytes of the flag
+ *   it writes (json-spans.ts); fields we do not use are kept verbatim.
  */
 
 const MetadataValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -15,46 +26,65 @@ function variantType(value: unknown): string {
   return typeof value;
 }
 
+/** The strict shape: what a flag Rampart ramps must be. `targeting: null` is flagd-core's "no targeting". */
 export const FlagdFlag = z
   .looseObject({
     state: z.enum(['ENABLED', 'DISABLED']),
     variants: z
-      .record(z.string(), z.union([z.boolean(), z.string(), z.number(), z.record(z.string(), z.unknown()), z.array(z.unknown())]))
+      .record(
+        z.string(),
+        z.union([z.boolean(), z.string(), z.number(), z.record(z.string(), z.unknown()), z.array(z.unknown())]),
+      )
       .refine((v) => Object.keys(v).length >= 1, 'a flag needs at least one variant')
-      .refine((v) => new Set(Object.values(v).map(variantType)).size <= 1, 'all variants of a flag must have the same type'),
+      .refine(
+        (v) => new Set(Object.values(v).map(variantType)).size <= 1,
+        'all variants of a flag must have the same type',
+      ),
     defaultVariant: z.string().nullable().optional(),
-    targeting: JsonLogic.optional(),
+    targeting: JsonLogic.nullable().optional(),
     metadata: z.record(z.string(), MetadataValue).optional(),
   })
   .superRefine((flag, ctx) => {
-    if (typeof flag.defaultVariant === 'string' && !(flag.defaultVariant in flag.variants)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultVariant'], message: `"${flag.defaultVariant}" is not one of the variants` });
+    if (typeof flag.defaultVariant === 'string' && !Object.hasOwn(flag.variants, flag.defaultVariant)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultVariant'],
+        message: `"${flag.defaultVariant}" is not one of the variants`,
+      });
     }
   });
 export type FlagdFlag = z.infer<typeof FlagdFlag>;
 
-/** The daemon also accepts `flags` as an array of `{key, …}`; in-process providers accept only the map. */
-const FlagdFlagInArray = FlagdFlag.and(z.looseObject({ key: z.string().min(1) }));
-
-const fileFields = {
-  $schema: z.string().optional(),
+/** File-level fields; top-level `metadata` and `$schema` are not used by Rampart, so any value is kept as it is. */
+const FlagdFileShape = z.looseObject({
   $evaluators: z.record(z.string(), z.unknown()).optional(),
-  metadata: z.record(z.string(), MetadataValue).optional(),
-};
-// Two schemas rather than a union so a bad flag is reported at its own path, not as "invalid union at $.flags".
-const FlagdFileWithMap = z.looseObject({ ...fileFields, flags: z.record(z.string(), FlagdFlag) });
-const FlagdFileWithArray = z.looseObject({ ...fileFields, flags: z.array(FlagdFlagInArray) });
-export type FlagdFile = z.infer<typeof FlagdFileWithMap> | z.infer<typeof FlagdFileWithArray>;
+  flags: z.union([z.record(z.string(), z.unknown()), z.array(z.looseObject({ key: z.string().min(1) }))]),
+});
+
+/** One flag of a parsed file: its raw definition, where it sits, and why Rampart will not edit it (if so). */
+export interface FlagEntry {
+  key: string;
+  def: Record<string, unknown>;
+  /** JSON path of the definition in the file: `['flags', key]` or `['flags', index]`. */
+  path: JsonPathPart[];
+  /** The first reason the flag is not in the strict shape, with its JSON path; null for a healthy flag. */
+  problem: string | null;
+  /** The definition is not even an object (`def` is then empty): nothing can be written into it. */
+  notAnObject?: true;
+}
+
+export interface FlagdDocument {
+  /** The parsed document, every field in file order. */
+  raw: Record<string, unknown>;
+  flags: FlagEntry[];
+}
 
 /** `$.flags["checkout-v2"].state` from a zod/parse path. */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(part)) out += `.${part}`;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out;
+  return pathText(
+    '$',
+    path.map((p) => (typeof p === 'number' ? p : String(p))),
+  );
 }
 
 /** Line and column (1-based) of a character offset, for JSON syntax errors. */
@@ -65,37 +95,97 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
   return { line, column };
 }
 
+/** Why a flag definition is outside the strict shape (with the JSON path), or null for a healthy one. */
+export function flagProblem(path: JsonPathPart[], def: unknown): string | null {
+  if (!isRecord(def)) return `invalid at ${jsonPath(path)}: a flag definition must be an object`;
+  const result = FlagdFlag.safeParse(def);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  return `invalid at ${jsonPath([...path, ...issue.path])}: ${issue.message}`;
+}
+
 /**
- * Parse and validate the text of a flagd file. Throws `RampartError('vendor_error')` naming the file and the JSON
- * path (or line and column) of the first problem. Returns the raw parsed document (every field, in file order)
- * alongside the validated view, so an edit can be applied to the raw document without losing unknown fields.
+ * Parse the text of a flagd file. Throws `RampartError('vendor_error')` naming the file and the JSON path (or line
+ * and column) of a FILE-level problem; a flag-level problem is the flag's `problem` (see the header). The nesting
+ * limit and the forbidden keys (flagd-limits.ts) are checked before anything recursive sees the document.
  */
-export function parseFlagdText(file: string, text: string): { raw: Record<string, unknown>; parsed: FlagdFile } {
+export function parseFlagdText(file: string, text: string): FlagdDocument {
+  const cached = parsedTexts.get(file);
+  if (cached?.text === text) return cached.doc;
+  const doc = parseUncached(file, text);
+  parsedTexts.delete(file); // re-inserted last: the Map's order is the eviction order
+  parsedTexts.set(file, { text, doc });
+  while (parsedTexts.size > PARSED_FILES_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
+  return doc;
+}
+
+/**
+ * The last good parse of each file, by its exact text. One write reads the same text up to six times — the live read,
+ * the read under the lock, the check of the rewritten text, the read-back, the treatment-reach proof, the file watch —
+ * and a 1,000-flag file costs ~10 ms per parse (nesting scan, JSON, forbidden keys, a zod check per flag): the kill
+ * switch paid that six times. The documents are shared, so nobody may mutate one: an edit clones the flag it changes
+ * (flagd-store.ts). A failed parse is not kept (it throws every time, naming the problem).
+ */
+const parsedTexts = new Map<string, { text: string; doc: FlagdDocument }>();
+const PARSED_FILES_KEPT = 16;
+
+function parseUncached(file: string, text: string): FlagdDocument {
+  assertNesting(file, text);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const at = /position (\d+)/.exec(message);
-    const where = at ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, Number(at[1]))) : '';
+    const where = at
+      ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, Number(at[1])))
+      : '';
     throw new RampartError('vendor_error', `flagd file ${file}: not valid JSON${where} (${message})`, { file });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new RampartError('vendor_error', `flagd file ${file}: invalid at $: expected an object with a "flags" field`, { file, path: '$' });
+  if (!isRecord(raw)) {
+    throw new RampartError(
+      'vendor_error',
+      `flagd file ${file}: invalid at $: expected an object with a "flags" field`,
+      { file, path: '$' },
+    );
   }
-  const schema = Array.isArray((raw as { flags?: unknown }).flags) ? FlagdFileWithArray : FlagdFileWithMap;
-  const result = schema.safeParse(raw);
+  assertNoForbiddenKeys(file, raw);
+  const result = FlagdFileShape.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = jsonPath(issue.path);
     throw new RampartError('vendor_error', `flagd file ${file}: invalid at ${path}: ${issue.message}`, { file, path });
   }
-  return { raw: raw as Record<string, unknown>, parsed: result.data };
+  const flags: FlagEntry[] = Array.isArray(raw.flags)
+    ? (raw.flags as Array<Record<string, unknown>>).map((def, i) => ({
+        key: String(def.key),
+        def,
+        path: ['flags', i],
+        problem: flagProblem(['flags', i], def),
+      }))
+    : Object.entries(raw.flags as Record<string, unknown>).map(([key, def]) => ({
+        key,
+        def: (isRecord(def) ? def : {}) as Record<string, unknown>,
+        path: ['flags', key],
+        problem: flagProblem(['flags', key], def),
+        ...(isRecord(def) ? {} : { notAnObject: true as const }),
+      }));
+  // A key defined twice (possible only in the array form) is a problem of every definition of it: which one a flagd
+  // serves is not Rampart's to guess, so no ramp is made on it and a rollback says what it turned off.
+  const counts = new Map<string, number>();
+  for (const f of flags) counts.set(f.key, (counts.get(f.key) ?? 0) + 1);
+  for (const f of flags) {
+    const n = counts.get(f.key) ?? 1;
+    if (n > 1 && f.problem === null)
+      f.problem = `flag "${f.key}" is defined ${n} times in the file; Rampart edits the last definition, fix the file so there is one`;
+  }
+  return { raw, flags };
 }
 
-/** The flags of a file as `[key, definition]`, whichever of the two shapes it uses. */
+/** The flags of a document as `[key, definition]`, whichever of the two shapes it uses. */
 export function flagEntries(doc: { flags: unknown }): Array<[string, Record<string, unknown>]> {
   const flags = doc.flags;
   if (Array.isArray(flags)) return flags.map((f) => [String((f as { key: string }).key), f as Record<string, unknown>]);
-  return Object.entries(flags as Record<string, Record<string, unknown>>);
+  if (!isRecord(flags)) return [];
+  return Object.entries(flags).map(([key, def]) => [key, (isRecord(def) ? def : {}) as Record<string, unknown>]);
 }

@@ -1,13 +1,35 @@
 import path from 'node:path';
-import type { FlagChange, FlagState, FlagStoreCapabilities } from '../../../shared/domain/flags';
+import type { EnvState, FlagChange, FlagStoreCapabilities } from '../../../shared/domain/flags';
 import type { Connection } from '../../../shared/domain/connections';
 import { RampartError } from '../../../shared/errors';
-import type { FlagStore, HistoryRange, SetExposureOptions, WriteOptions } from '../flag-store';
+import type {
+  FlagStore,
+  HistoryRange,
+  RollbackOptions,
+  SetExposureOptions,
+  WriteOptions,
+  WriteReport,
+} from '../flag-store';
 import { applyEnabled, applyExposure, assertRampable, findFlagDef } from './flagd-edit';
-import { hashText, readTextWithHash, replaceFileIfUnchanged, serializeLike } from './flagd-file';
-import { envStateOf, interpretFlag, isRecord, type FlagView } from './flagd-model';
-import { flagEntries, parseFlagdText } from './flagd-schema';
+import { assertFlagFile, hashText, realTarget, replaceFileIfUnchanged } from './flagd-file';
+import { withFileLock } from './flagd-lock';
+import { envStateOf, interpretFlag, type FlagView } from './flagd-model';
+import { evaluateReach } from './flagd-reach';
+import { rewriteFlag } from './flagd-rewrite';
+import { applyOddRollback, applyRollback, type RollbackPlan } from './flagd-rollback';
+import type { FlagEntry } from './flagd-schema';
+import { entryOf, evaluatorsOf, flagVersion, loadSnapshot, versionMatch, type Snapshot } from './flagd-snapshot';
+import { flagStateOf } from './flagd-state';
 import { watchFlagdFile } from './flagd-watch';
+import { assertEditable, joinNotes, symlinkNote, withFlagCloned } from './flagd-write-parts';
+import { roundToStep } from '../../rollout/exposure-rules';
+
+/**
+ * The flagd adapter: one flag file = one environment (docs/integrations.md §4). Reads never lock (every write is an
+ * atomic rename); every write runs read → compare → edit → replace under the file's cross-process lock
+ * (flagd-lock.ts), compared by version (flagd-snapshot.ts). The kill switch is flagd-rollback.ts, its read-back
+ * proof flagd-reach.ts.
+ */
 
 type FlagdConnection = Extract<Connection, { kind: 'flagd' }>;
 
@@ -18,19 +40,25 @@ export interface FlagdStoreOptions {
   /** Watch tuning (tests); defaults: 100 ms debounce, 1 s poll like flagd's own fileinfo watcher. */
   watchDebounceMs?: number;
   watchPollMs?: number;
+  /** A watched file that cannot be read or parsed; default: one console warning per distinct problem. */
+  onWatchError?: (e: RampartError) => void;
+  /** How long a write waits for another process's lock on the file (default 10 s). */
+  lockWaitMs?: number;
 }
 
 const CAPABILITIES: FlagStoreCapabilities = {
   exposureStep: 1,
   historyHasActors: false,
-  writesHaveVersionCheck: false, // a content-hash compare before the rename, no vendor version
+  writesHaveVersionCheck: true, // file hash + flag hash, compared under the cross-process file lock
   canWatch: true,
 };
 
 /** How many of our own writes to remember so the watcher can recognize them. */
 const OWN_WRITES_KEPT = 64;
-/** Re-read attempts when the file changes between our read and our rename. */
+/** Re-read attempts when an editor that does not take our lock changes the file between our read and rename. */
 const WRITE_ATTEMPTS = 4;
+
+type Check = (view: FlagView, snap: Snapshot, entry: FlagEntry) => void;
 
 export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
   const { connection } = options;
@@ -39,6 +67,14 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
   const env = connection.environment ?? 'production';
   const ownWrites = new Map<string, string>(); // hash of a file we wrote → the text we based it on
   const stopWatchers = new Set<() => void>();
+  const warned = new Set<string>();
+  const onWatchError =
+    options.onWatchError ??
+    ((e: RampartError) => {
+      if (warned.has(e.message)) return;
+      warned.add(e.message);
+      console.warn(`[rampart] watching ${connection.id}: ${e.message}`);
+    });
   let writeQueue: Promise<unknown> = Promise.resolve();
 
   /** Writes from this adapter run one at a time: each re-reads the file the previous one left. */
@@ -48,33 +84,16 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
     return run;
   }
 
-  async function load(): Promise<{ text: string; hash: string; raw: Record<string, unknown> }> {
-    const { text, hash } = await readTextWithHash(file);
-    return { text, hash, raw: parseFlagdText(file, text).raw };
-  }
-
-  function evaluatorsOf(raw: Record<string, unknown>): Record<string, unknown> {
-    return isRecord(raw.$evaluators) ? raw.$evaluators : {};
-  }
-
-  function toFlagState(key: string, def: Record<string, unknown>, raw: Record<string, unknown>): FlagState {
-    const view = interpretFlag(key, def, evaluatorsOf(raw));
-    const metadata = isRecord(def.metadata) ? def.metadata : {};
-    return {
-      key,
-      name: typeof metadata.name === 'string' ? metadata.name : key,
-      ...(typeof metadata.description === 'string' ? { description: metadata.description } : {}),
-      variants: view.variants,
-      envs: { [env]: envStateOf(view) },
-    };
-  }
-
   function checkEnv(envKey: string): void {
     if (envKey !== env) {
-      throw new RampartError('not_found', `flagd file ${file} serves one environment, "${env}"; there is no environment "${envKey}"`, {
-        file,
-        env: envKey,
-      });
+      throw new RampartError(
+        'not_found',
+        `flagd file ${file} serves one environment, "${env}"; there is no environment "${envKey}"`,
+        {
+          file,
+          env: envKey,
+        },
+      );
     }
   }
 
@@ -83,73 +102,143 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
     while (ownWrites.size > OWN_WRITES_KEPT) ownWrites.delete(ownWrites.keys().next().value as string);
   }
 
-  /** Read → check → edit → atomic replace, retried when the file changes under us between read and rename. */
-  async function edit(flagKey: string, envKey: string, check: (view: FlagView) => void, mutate: (doc: Record<string, unknown>) => void): Promise<void> {
+  /**
+   * Lock → read → check → edit → atomic replace, retried when an editor changes the file between read and rename.
+   * Only the flag's own bytes change (flagd-rewrite.ts). Resolves with the edit's result and the symlink note.
+   */
+  async function edit<T>(
+    flagKey: string,
+    envKey: string,
+    check: Check,
+    mutate: (doc: Record<string, unknown>, entry: FlagEntry) => T,
+  ): Promise<{ result: T; note?: string }> {
     checkEnv(envKey);
-    await serialized(async () => {
-      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-        const snapshot = await load(); // throws on a malformed file: nothing is written
-        const view = interpretFlag(flagKey, findFlagDef(snapshot.raw, flagKey, file), evaluatorsOf(snapshot.raw));
-        check(view);
-        const doc = structuredClone(snapshot.raw);
-        mutate(doc);
-        const text = serializeLike(snapshot.text, doc);
-        if (text === snapshot.text) return;
-        parseFlagdText(file, text); // our own output must be a valid flagd file before it can reach the disk
-        rememberOwnWrite(text, snapshot.text);
-        if (await replaceFileIfUnchanged(file, text, snapshot.hash)) return;
-      }
-      throw new RampartError('conflict', `flagd file ${file} kept changing while Rampart tried to write it; nothing was written`, { file });
+    return serialized(async () => {
+      await assertFlagFile(file); // never lock (or create a lock file) next to a device, FIFO or directory
+      return withFileLock(
+        await realTarget(file),
+        async () => {
+          for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+            const snap = await loadSnapshot(file); // throws on a bad file: nothing is written
+            const entry = entryOf(snap, flagKey, file);
+            check(interpretFlag(flagKey, entry.def, evaluatorsOf(snap.raw)), snap, entry);
+            const doc = withFlagCloned(snap.raw, flagKey);
+            const result = mutate(doc, entry);
+            const next = findFlagDef(doc, flagKey, file);
+            const text = rewriteFlag(file, snap.text, snap.flags, entry, next);
+            const note = symlinkNote(snap, file);
+            if (text === snap.text) return { result, note };
+            rememberOwnWrite(text, snap.text);
+            if (await replaceFileIfUnchanged(file, text, snap.hash)) return { result, note };
+          }
+          throw new RampartError(
+            'conflict',
+            `flagd file ${file} kept changing while Rampart tried to write it; nothing was written`,
+            { file },
+          );
+        },
+        { waitMs: options.lockWaitMs, file },
+      );
     });
+  }
+
+  function liveOf(view: FlagView, snap: Snapshot, entry: FlagEntry): EnvState {
+    return {
+      ...flagStateOf(entry, snap, env).envs[env],
+      ...(entry.problem ? {} : envStateOf(view)),
+      version: flagVersion(snap, entry.def),
+    };
+  }
+
+  function describeState(s: EnvState): string {
+    return `${s.enabled ? 'on' : 'off'}, ${s.exposure === null ? 'an exposure Rampart cannot read' : `${s.exposure}%`}, targeting: ${s.targeting ?? 'none'}`;
   }
 
   return {
     connectionId: connection.id,
     capabilities: () => ({ ...CAPABILITIES }),
-    environments: async () => [{ key: env, name: env }],
+
+    // Reading the file here makes the connection test prove the file is usable, and report a symlink.
+    async environments() {
+      const snap = await loadSnapshot(file);
+      return [{ key: env, name: snap.viaSymlink ? `${env} (${file} is a symlink to ${snap.realPath})` : env }];
+    },
 
     async listFlags() {
-      const { raw } = await load();
-      return flagEntries(raw as { flags: unknown }).map(([key, def]) => toFlagState(key, def, raw));
+      const snap = await loadSnapshot(file);
+      return snap.flags.map((entry) => flagStateOf(entry, snap, env));
     },
 
     async getFlag(flagKey) {
-      const { raw } = await load();
-      return toFlagState(flagKey, findFlagDef(raw, flagKey, file), raw);
+      const snap = await loadSnapshot(file);
+      return flagStateOf(entryOf(snap, flagKey, file), snap, env);
     },
 
     // A flag file keeps no history. The core stores what the watcher saw and what Rampart did, and merges them.
     history: async (_range: HistoryRange): Promise<FlagChange[]> => [],
 
     async setExposure(flagKey: string, envKey: string, percent: number, opts: SetExposureOptions) {
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-        throw new RampartError('bad_request', `flagd: exposure must be a number from 0 to 100, got ${percent}`);
-      }
-      const target = Math.round(percent); // exposureStep 1: integer weights out of 100
-      await edit(
+      // Range, rounding and the compare with what the user saw are the rollout service's (main/rollout/exposure-rules.ts);
+      // weights are whole numbers out of 100, so the percent is put on that grid with the same rounding rule.
+      const target = roundToStep(percent, 1);
+      const { note } = await edit(
         flagKey,
         envKey,
-        (view) => {
+        (view, snap, entry) => {
+          assertEditable(entry, file, 'ramped');
           assertRampable(view, file);
-          const matches =
-            opts.expected === null
-              ? view.fractionalCount === 0
-              : view.exposure !== null && Math.abs(view.exposure - opts.expected) < 1e-6;
-          if (!matches) {
-            const live = envStateOf(view);
-            const seen = opts.expected === null ? 'no ramp' : `${opts.expected}%`;
-            const now = view.exposure === null ? 'an exposure Rampart cannot read' : `${view.exposure}%`;
-            throw new RampartError('conflict', `flagd file ${file}: flag "${flagKey}" is at ${now}, not ${seen} as expected; nothing was written`, {
-              live,
-            });
+          // The vendor-level check, under the file lock: the flag's definition is the one the live read saw.
+          if (versionMatch(opts.live?.version, snap, entry.def) === 'changed') {
+            const live = liveOf(view, snap, entry);
+            throw new RampartError(
+              'conflict',
+              `flagd file ${file}: flag "${flagKey}" was edited since it was read (now ${describeState(live)}); nothing was written`,
+              { live },
+            );
           }
         },
         (doc) => applyExposure(doc, flagKey, target, file),
       );
+      return note ? { note } : undefined;
     },
 
     async setEnabled(flagKey: string, envKey: string, on: boolean, _opts: WriteOptions) {
-      await edit(flagKey, envKey, () => undefined, (doc) => applyEnabled(doc, flagKey, on, file));
+      const { note } = await edit(
+        flagKey,
+        envKey,
+        (_view, _snap, entry) => {
+          if (on) assertEditable(entry, file, 'switched on'); // switching off only sets `state`: always possible
+        },
+        (doc) => applyEnabled(doc, flagKey, on, file),
+      );
+      return note ? { note } : undefined;
+    },
+
+    // Never refused for a concurrent change and never dependent on `opts.live`: the target state is fixed. A flag
+    // outside the strict shape is turned off (`state: DISABLED` alone); one odd flag never blocks a sibling's.
+    async rollback(flagKey: string, envKey: string, opts: RollbackOptions): Promise<WriteReport> {
+      let moved: WriteReport['concurrentEdit'];
+      const { result: plan, note } = await edit<RollbackPlan>(
+        flagKey,
+        envKey,
+        (view, snap, entry) => {
+          moved = undefined;
+          if (versionMatch(opts.live?.version, snap, entry.def) === 'changed') {
+            moved = {
+              at: now(),
+              summary: `flag "${flagKey}" was edited in ${file} after Rampart read it (now ${describeState(liveOf(view, snap, entry))}); the rollback was applied to the current definition`,
+            };
+          }
+        },
+        (doc, entry) => (entry.problem ? applyOddRollback(doc, entry, file) : applyRollback(doc, flagKey, file)),
+      );
+      return { note: joinNotes(plan.note, note), ...(moved ? { concurrentEdit: moved } : {}) };
+    },
+
+    async treatmentReach(flagKey: string, envKey: string) {
+      checkEnv(envKey);
+      const snap = await loadSnapshot(file);
+      return evaluateReach(file, snap.raw, flagKey, entryOf(snap, flagKey, file).def);
     },
 
     watch(onChange) {
@@ -160,6 +249,7 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
         now,
         ownWriteBase: (hash) => ownWrites.get(hash),
         onChange,
+        onError: onWatchError,
         debounceMs: options.watchDebounceMs,
         pollMs: options.watchPollMs,
       });

@@ -1,4 +1,6 @@
 export { createFlagdStore, type FlagdStoreOptions } from './flagd-store';
-export { parseFlagdText, type FlagdFile } from './flagd-schema';
+export { parseFlagdText, type FlagdDocument, type FlagEntry } from './flagd-schema';
 export { interpretFlag, type FlagView } from './flagd-model';
 export { diffFlagdDocs } from './flagd-watch';
+export { evaluateReach } from './flagd-reach';
+export { applyRollback } from './flagd-rollback';

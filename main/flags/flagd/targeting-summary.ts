@@ -1,7 +1,10 @@
+import { isRecord, nodeText } from './json-node';
+
 /**
  * A short, human summary of a flagd JsonLogic targeting rule for the flag list and chart markers, e.g.
  * `if email ends_with @example.com → on; else fractional on 25% / off 75%`. Not a full JsonLogic printer: unknown
- * operators print as `op(…)`, and the text is cut at MAX_LENGTH characters.
+ * operators print as `op(…)`, and the text is cut at MAX_LENGTH characters. Every value is printed with
+ * `nodeText` (a file can give an object its own `toString`); depth is bounded by the parser's nesting limit.
  */
 
 const MAX_LENGTH = 240;
@@ -20,10 +23,6 @@ const INFIX: Record<string, string> = {
   ends_with: 'ends_with',
 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function args(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
@@ -34,10 +33,12 @@ function fractionalText(fractionalArgs: unknown[]): string {
   const weights = buckets.map((b) => (b.length >= 2 ? b[1] : 1));
   if (weights.every((w): w is number => typeof w === 'number')) {
     const total = weights.reduce((s, w) => s + Math.max(0, w), 0) || 1;
-    const parts = buckets.map((b, i) => `${String(b[0])} ${Number(((100 * Math.max(0, weights[i])) / total).toFixed(2))}%`);
+    const parts = buckets.map(
+      (b, i) => `${nodeText(b[0])} ${Number(((100 * Math.max(0, weights[i])) / total).toFixed(2))}%`,
+    );
     return `fractional ${parts.join(' / ')}`;
   }
-  return `fractional ${buckets.map((b) => String(b[0])).join(' / ')} (computed weights)`;
+  return `fractional ${buckets.map((b) => nodeText(b[0])).join(' / ')} (computed weights)`;
 }
 
 function expr(node: unknown): string {
@@ -50,8 +51,8 @@ function expr(node: unknown): string {
   if (keys.length !== 1) return '{…}';
   const op = keys[0];
   const a = args(node[op]);
-  if (op === 'var') return String(Array.isArray(node.var) ? node.var[0] : node.var);
-  if (op === '$ref') return `$ref ${String(node.$ref)}`;
+  if (op === 'var') return nodeText(Array.isArray(node.var) ? node.var[0] : node.var);
+  if (op === '$ref') return `$ref ${nodeText(node.$ref)}`;
   if (op === 'fractional') return fractionalText(a);
   if (op in INFIX && a.length === 2) return `${expr(a[0])} ${INFIX[op]} ${expr(a[1])}`;
   if (op === 'and' || op === 'or') return a.map(expr).join(` ${op} `);

@@ -3,13 +3,33 @@ import type { EnvState, FlagState, FlagStoreCapabilities } from '../../../shared
 import type { FlagsmithConnection } from '../../../shared/domain/connections';
 import { RampartError } from '../../../shared/errors';
 import type { HttpDeps } from '../../net/http-client';
-import type { FlagStore, HistoryRange, WriteOptions } from '../flag-store';
+import type { FlagStore, HistoryRange, WriteOptions, WriteReport } from '../flag-store';
 import { createFsClient, VENDOR, type FsTimeouts } from './fs-client';
+import { checkFlagsmithWrite, type FsWritten } from './fs-concurrent-edits';
 import { fsHistory, type RampSegmentUse } from './fs-history';
-import { findEnvironment, findFeature, listEnvironments, listFeatures, listSegments, readEnvironment, readLive, resolveProjectId, segmentCache } from './fs-read';
+import {
+  findEnvironment,
+  findFeature,
+  listEnvironments,
+  listFeatures,
+  listSegments,
+  readEnvironment,
+  readLive,
+  resolveProjectId,
+  segmentCache,
+} from './fs-read';
 import type { FsEnvironment } from './fs-schemas';
+import { fsTreatmentReach } from './fs-reach';
 import { EXPOSURE_STEP, envStateOf, rampOf, variantsOf, type LiveFeature } from './fs-state';
-import { setEnabled, setExposure } from './fs-writes';
+import { rollBack, setEnabled, setExposure, type WriteCtx } from './fs-writes';
+
+/** A read a write is based on: the configuration, and when the read began (for the check after the write). */
+interface Basis {
+  pid: number;
+  env: FsEnvironment;
+  live: LiveFeature;
+  readStartedAt: number;
+}
 
 export interface FlagsmithStoreOptions {
   connection: z.infer<typeof FlagsmithConnection>;
@@ -34,10 +54,22 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
     return projectIdOnce;
   };
 
-  function flagStateOf(lives: { env: FsEnvironment; live: LiveFeature }[]): FlagState {
+  /**
+   * The live configuration behind each EnvState this adapter returned, so a write given that state as `opts.live`
+   * (the rollout service's one read per ramp) acts on the very configuration the decision was made on, without a
+   * second read. Flagsmith has no version check, so nothing narrower exists (docs/integrations.md 2.7).
+   */
+  const readBehind = new WeakMap<EnvState, Basis>();
+
+  function flagStateOf(lives: { env: FsEnvironment; live: LiveFeature }[], pid?: number, readStartedAt = 0): FlagState {
     const first = lives[0].live;
     const envs: Record<string, EnvState> = {};
-    for (const { env, live } of lives) if (live.def) envs[env.api_key] = envStateOf(live);
+    for (const { env, live } of lives) {
+      if (!live.def) continue;
+      const state = envStateOf(live);
+      if (pid !== undefined) readBehind.set(state, { pid, env, live, readStartedAt });
+      envs[env.api_key] = state;
+    }
     return {
       key: first.feature.name,
       name: first.feature.name,
@@ -47,12 +79,61 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
     };
   }
 
-  async function readOne(flagKey: string, envArg: string) {
+  async function readOne(flagKey: string, envArg: string): Promise<Basis> {
+    const readStartedAt = Date.now();
     const pid = await projectId();
     const env = findEnvironment(await listEnvironments(client, pid), envArg);
     const feature = await findFeature(client, pid, flagKey);
     const live = await readLive(client, env, feature, segmentCache(client, pid));
-    return { pid, env, live };
+    return { pid, env, live, readStartedAt };
+  }
+
+  /**
+   * One write on the configuration read, then the check for edits by others around it: a second read and the
+   * audit log (fs-concurrent-edits.ts). The write's own error wins; a failed second read leaves only the audit.
+   */
+  async function writeAndCheck(
+    flagKey: string,
+    b: Basis,
+    comment: string,
+    write: (ctx: WriteCtx) => Promise<void>,
+    again?: (after: LiveFeature) => boolean,
+  ): Promise<WriteReport> {
+    const written: FsWritten[] = [];
+    await write({ client, projectId: b.pid, env: b.env, live: b.live, comment, written });
+    if (written.length === 0) return {};
+    // A whole fresh read (environments and feature too): re-reading only the states with the objects read before the
+    // write reported a false concurrent edit on a v2-versioned environment (test/flags/flagsmith/concurrent-edits).
+    const after = await readOne(flagKey, String(b.env.id)).then(
+      (r) => r.live,
+      () => undefined,
+    );
+    // A rollback computed from a read that someone changed meanwhile may leave a state serving the flag on: the
+    // same write once more, computed from the read after it (the kill switch never depends on the first read).
+    if (after && again?.(after)) await write({ client, projectId: b.pid, env: b.env, live: after, comment, written });
+    const wroteAt = Date.now();
+    return checkFlagsmithWrite({
+      client,
+      projectId: b.pid,
+      env: b.env,
+      before: b.live,
+      after,
+      written,
+      readStartedAt: b.readStartedAt,
+      wroteAt,
+    });
+  }
+
+  /** The configuration behind `live` when this adapter produced it (and it is this environment's), else a fresh read. */
+  async function basis(flagKey: string, envArg: string, live: EnvState | null | undefined) {
+    const known = live ? readBehind.get(live) : undefined;
+    if (
+      known &&
+      known.live.feature.name === flagKey &&
+      (known.env.api_key === envArg || known.env.name === envArg || String(known.env.id) === envArg)
+    )
+      return known;
+    return readOne(flagKey, envArg);
   }
 
   function requireComment(opts: WriteOptions): string {
@@ -86,16 +167,23 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
           byFeature.set(live.feature.id, list);
         }
       }
-      return [...byFeature.values()].map(flagStateOf);
+      return [...byFeature.values()].map((lives) => flagStateOf(lives));
     },
 
     async getFlag(flagKey) {
+      const readStartedAt = Date.now();
       const pid = await projectId();
       const feature = await findFeature(client, pid, flagKey);
       const segment = segmentCache(client, pid);
       const envs = await listEnvironments(client, pid);
-      const lives = await Promise.all(envs.map(async (env) => ({ env, live: await readLive(client, env, feature, segment) })));
-      return flagStateOf(lives.length ? lives : [{ env: envs[0], live: { feature, overrides: [] } }]);
+      const lives = await Promise.all(
+        envs.map(async (env) => ({ env, live: await readLive(client, env, feature, segment) })),
+      );
+      return flagStateOf(
+        lives.length ? lives : [{ env: envs[0], live: { feature, overrides: [] } }],
+        pid,
+        readStartedAt,
+      );
     },
 
     async history(range: HistoryRange) {
@@ -116,22 +204,36 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
           rampSegments.set(ramp.override.segment.id, uses);
         }
       }
-      return fsHistory({ client, connectionId: connection.id, projectId: pid, envs, features, rampSegments, segment }, range, onlyEnv);
+      return fsHistory(
+        { client, connectionId: connection.id, projectId: pid, envs, features, rampSegments, segment },
+        range,
+        onlyEnv,
+      );
     },
 
+    /** Range, rounding and the compare with what the user saw belong to the rollout service (issue 13). */
     async setExposure(flagKey, env, percent, opts) {
       const comment = requireComment(opts);
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-        throw new RampartError('bad_request', `${VENDOR}: exposure must be between 0 and 100 percent, not ${percent}`);
-      }
-      const { pid, env: environment, live } = await readOne(flagKey, env);
-      await setExposure({ client, projectId: pid, env: environment, live, comment }, percent, opts.expected);
+      const b = await basis(flagKey, env, opts.live);
+      return writeAndCheck(flagKey, b, comment, (ctx) => setExposure(ctx, percent));
+    },
+
+    /** The kill switch: the default and every segment override of the environment off (fs-writes.ts rollBack). */
+    async rollback(flagKey, env, opts) {
+      const comment = requireComment(opts);
+      const servesOn = (l: LiveFeature) => !!l.def?.enabled || l.overrides.some((o) => o.state?.enabled);
+      return writeAndCheck(flagKey, await basis(flagKey, env, opts.live), comment, rollBack, servesOn);
+    },
+
+    /** Read fresh, identity overrides included: the proof a rollback is confirmed by. */
+    async treatmentReach(flagKey, env) {
+      const { env: environment, live } = await readOne(flagKey, env);
+      return fsTreatmentReach(live, environment.name);
     },
 
     async setEnabled(flagKey, env, on, opts) {
       const comment = requireComment(opts);
-      const { pid, env: environment, live } = await readOne(flagKey, env);
-      await setEnabled({ client, projectId: pid, env: environment, live, comment }, on);
+      return writeAndCheck(flagKey, await readOne(flagKey, env), comment, (ctx) => setEnabled(ctx, on));
     },
   };
 }

@@ -44,7 +44,7 @@ const PATTERNS: [RegExp, string][] = [
   [/^Segment updated: (.+)$/, 'segment'],
 ];
 
-function classify(log: string): { kind: string; feature?: string; segment?: string } {
+export function classifyLog(log: string): { kind: string; feature?: string; segment?: string } {
   for (const [re, kind] of PATTERNS) {
     const m = re.exec(log);
     if (m) return kind === 'segment' ? { kind, segment: m[1] } : { kind, feature: m[1], segment: m[2] };
@@ -53,7 +53,7 @@ function classify(log: string): { kind: string; feature?: string; segment?: stri
   return { kind: 'other', feature };
 }
 
-function actorOf(e: FsAuditEntry): string | undefined {
+export function fsActorOf(e: FsAuditEntry): string | undefined {
   if (!e.author) return undefined; // Admin API key writes carry no author in Flagsmith's audit log
   const name = [e.author.first_name, e.author.last_name].filter(Boolean).join(' ');
   return e.author.email || name || undefined;
@@ -69,11 +69,18 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
   const entries = await ctx.client.all(`/api/v1/projects/${ctx.projectId}/audit/?${q}`, AuditPage, pastWindow);
   // Segment edits have no environment and do not name the flag: ask for them separately when a ramp segment exists.
   if (ctx.rampSegments.size > 0) {
-    entries.push(...(await ctx.client.all(`/api/v1/projects/${ctx.projectId}/audit/?search=${encodeURIComponent('Segment updated: ')}`, AuditPage, pastWindow)));
+    entries.push(
+      ...(await ctx.client.all(
+        `/api/v1/projects/${ctx.projectId}/audit/?search=${encodeURIComponent('Segment updated: ')}`,
+        AuditPage,
+        pastWindow,
+      )),
+    );
   }
   const latestSegmentEdit = new Map<number, number>();
   for (const e of entries) {
-    if (e.related_object_type === 'SEGMENT' && e.related_object_id != null) latestSegmentEdit.set(e.related_object_id, Math.max(latestSegmentEdit.get(e.related_object_id) ?? 0, e.id));
+    if (e.related_object_type === 'SEGMENT' && e.related_object_id != null)
+      latestSegmentEdit.set(e.related_object_id, Math.max(latestSegmentEdit.get(e.related_object_id) ?? 0, e.id));
   }
 
   const out: FlagChange[] = [];
@@ -83,8 +90,8 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
     const at = Date.parse(e.created_date);
     if (seen.has(e.id) || at < range.from || at > range.to) continue;
     seen.add(e.id);
-    const c = classify(e.log);
-    const base = { connectionId: ctx.connectionId, at, actor: actorOf(e), source: 'vendor' as const };
+    const c = classifyLog(e.log);
+    const base = { connectionId: ctx.connectionId, at, actor: fsActorOf(e), source: 'vendor' as const };
 
     if (c.kind === 'segment') {
       for (const use of (e.related_object_id != null && ctx.rampSegments.get(e.related_object_id)) || []) {
@@ -98,7 +105,9 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
           kind: 'exposure',
           from: null,
           to: latest ? { exposure: use.split } : null,
-          label: latest ? `rollout → ${formatSplit(use.split)}% (segment '${c.segment}')` : `rollout changed (segment '${c.segment}'; Flagsmith keeps no earlier split)`,
+          label: latest
+            ? `rollout → ${formatSplit(use.split)}% (segment '${c.segment}')`
+            : `rollout changed (segment '${c.segment}'; Flagsmith keeps no earlier split)`,
         });
       }
       continue;
@@ -107,7 +116,12 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
     if (!c.feature || (range.flagKey && c.feature !== range.flagKey)) continue;
     const env = ctx.envs.find((x) => x.id === e.environment?.id) ?? onlyEnv;
     const envKey = env?.api_key ?? '*';
-    const make = (kind: FlagChange['kind'], from: ChangeState | null, to: ChangeState | null, label?: string): FlagChange => ({
+    const make = (
+      kind: FlagChange['kind'],
+      from: ChangeState | null,
+      to: ChangeState | null,
+      label?: string,
+    ): FlagChange => ({
       ...base,
       id: `${ctx.connectionId}:${e.id}:${kind}`,
       flagKey: c.feature as string,
@@ -121,17 +135,41 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
     if (c.kind === 'state' || c.kind === 'override-state') {
       const detail = await ctx.client.get(`/api/v1/projects/${ctx.projectId}/audit/${e.id}/`, FsAuditDetail);
       const enabled = detail.change_details.find((d) => d.field === 'enabled');
-      const isRamp = c.kind === 'state' || [...ctx.rampSegments.values()].flat().some((u) => u.flagKey === c.feature && u.env.id === env?.id);
+      const isRamp =
+        c.kind === 'state' ||
+        [...ctx.rampSegments.values()].flat().some((u) => u.flagKey === c.feature && u.env.id === env?.id);
       if (enabled && isRamp) {
         const suffix = c.kind === 'override-state' ? ` (segment '${c.segment}')` : '';
-        out.push(make('enabled', { enabled: !!enabled.old }, { enabled: !!enabled.new }, `${onOff(enabled.old)} → ${onOff(enabled.new)}${suffix}`));
-      } else if (enabled) out.push(make('targeting', null, { targeting: `segment '${c.segment}' ${onOff(enabled.new)}` }, `targeting: segment '${c.segment}' ${onOff(enabled.old)} → ${onOff(enabled.new)}`));
+        out.push(
+          make(
+            'enabled',
+            { enabled: !!enabled.old },
+            { enabled: !!enabled.new },
+            `${onOff(enabled.old)} → ${onOff(enabled.new)}${suffix}`,
+          ),
+        );
+      } else if (enabled)
+        out.push(
+          make(
+            'targeting',
+            null,
+            { targeting: `segment '${c.segment}' ${onOff(enabled.new)}` },
+            `targeting: segment '${c.segment}' ${onOff(enabled.old)} → ${onOff(enabled.new)}`,
+          ),
+        );
       else out.push(make('other', null, null, e.log));
     } else if (c.kind === 'version' && env && feature && e.related_object_uuid) {
       out.push(...(await versionChanges(ctx, env, feature, e.related_object_uuid, versionLists, make)));
     } else if (c.kind === 'override-created' || c.kind === 'override-deleted') {
       const verb = c.kind === 'override-created' ? 'added' : 'removed';
-      out.push(make('targeting', null, { targeting: `segment override '${c.segment}' ${verb}` }, `targeting: segment override '${c.segment}' ${verb}`));
+      out.push(
+        make(
+          'targeting',
+          null,
+          { targeting: `segment override '${c.segment}' ${verb}` },
+          `targeting: segment override '${c.segment}' ${verb}`,
+        ),
+      );
     } else if (c.kind === 'created') out.push(make('created', null, null));
     else if (c.kind === 'deleted') out.push(make('archived', null, null, 'deleted'));
     else out.push(make('other', null, null, e.log));
@@ -142,24 +180,39 @@ export async function fsHistory(ctx: HistoryCtx, range: HistoryRange, onlyEnv?: 
 type Make = (kind: FlagChange['kind'], from: ChangeState | null, to: ChangeState | null, label?: string) => FlagChange;
 
 /** What a published v2 version changed: its states against the version published before it. */
-async function versionChanges(ctx: HistoryCtx, env: FsEnvironment, feature: FsFeature, uuid: string, lists: Map<string, Promise<{ uuid: string }[]>>, make: Make): Promise<FlagChange[]> {
+async function versionChanges(
+  ctx: HistoryCtx,
+  env: FsEnvironment,
+  feature: FsFeature,
+  uuid: string,
+  lists: Map<string, Promise<{ uuid: string }[]>>,
+  make: Make,
+): Promise<FlagChange[]> {
   const key = `${env.id}:${feature.id}`;
   if (!lists.has(key)) {
-    const list = ctx.client.all(`/api/v1/environments/${env.id}/features/${feature.id}/versions/`, VersionPage).then((vs) =>
-      vs.filter((v) => v.published !== false && v.live_from).sort((a, b) => Date.parse(b.live_from ?? '') - Date.parse(a.live_from ?? '')),
-    );
+    const list = ctx.client
+      .all(`/api/v1/environments/${env.id}/features/${feature.id}/versions/`, VersionPage)
+      .then((vs) =>
+        vs
+          .filter((v) => v.published !== false && v.live_from)
+          .sort((a, b) => Date.parse(b.live_from ?? '') - Date.parse(a.live_from ?? '')),
+      );
     lists.set(key, list);
   }
   const versions = (await lists.get(key)) ?? [];
   const idx = versions.findIndex((v) => v.uuid === uuid);
   const previous = idx >= 0 ? versions[idx + 1] : undefined;
   if (!previous) return [make('other', null, null, 'new version published')];
-  const [after, before] = await Promise.all([readVersion(ctx.client, env, feature, uuid, ctx.segment), readVersion(ctx.client, env, feature, previous.uuid, ctx.segment)]);
+  const [after, before] = await Promise.all([
+    readVersion(ctx.client, env, feature, uuid, ctx.segment),
+    readVersion(ctx.client, env, feature, previous.uuid, ctx.segment),
+  ]);
   const a = envStateOf(after);
   const b = envStateOf(before);
   const out: FlagChange[] = [];
   if (a.enabled !== b.enabled) out.push(make('enabled', { enabled: b.enabled }, { enabled: a.enabled }));
   if (a.exposure !== b.exposure) out.push(make('exposure', { exposure: b.exposure }, { exposure: a.exposure }));
-  if (out.length === 0 && a.targeting !== b.targeting) out.push(make('targeting', null, { targeting: a.targeting ?? 'none' }));
+  if (out.length === 0 && a.targeting !== b.targeting)
+    out.push(make('targeting', null, { targeting: a.targeting ?? 'none' }));
   return out.length ? out : [make('other', null, null, 'new version published')];
 }

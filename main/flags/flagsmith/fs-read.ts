@@ -28,9 +28,13 @@ const SegmentPage = paged(FsSegment);
 export async function resolveProjectId(client: FsClient, project: string): Promise<number> {
   if (/^\d+$/.test(project)) return Number(project);
   const projects = await client.get('/api/v1/projects/', FsProjects);
-  const hit = projects.find((p) => p.name === project) ?? projects.find((p) => p.name.toLowerCase() === project.toLowerCase());
+  const hit =
+    projects.find((p) => p.name === project) ?? projects.find((p) => p.name.toLowerCase() === project.toLowerCase());
   if (!hit) {
-    throw new RampartError('not_found', `${VENDOR}: project '${project}' not found (the API key sees: ${projects.map((p) => p.name).join(', ') || 'none'})`);
+    throw new RampartError(
+      'not_found',
+      `${VENDOR}: project '${project}' not found (the API key sees: ${projects.map((p) => p.name).join(', ') || 'none'})`,
+    );
   }
   return hit.id;
 }
@@ -46,11 +50,19 @@ export function findEnvironment(envs: FsEnvironment[], arg: string): FsEnvironme
     envs.find((e) => String(e.id) === arg) ??
     envs.find((e) => e.name === arg) ??
     envs.find((e) => e.name.toLowerCase() === arg.toLowerCase());
-  if (!hit) throw new RampartError('not_found', `${VENDOR}: environment '${arg}' not found (environments: ${envs.map((e) => e.name).join(', ') || 'none'})`);
+  if (!hit)
+    throw new RampartError(
+      'not_found',
+      `${VENDOR}: environment '${arg}' not found (environments: ${envs.map((e) => e.name).join(', ') || 'none'})`,
+    );
   return hit;
 }
 
-export function listFeatures(client: FsClient, projectId: number, opts: { environment?: number; search?: string } = {}): Promise<FsFeature[]> {
+export function listFeatures(
+  client: FsClient,
+  projectId: number,
+  opts: { environment?: number; search?: string } = {},
+): Promise<FsFeature[]> {
   const q = new URLSearchParams();
   if (opts.environment !== undefined) q.set('environment', String(opts.environment));
   if (opts.search) q.set('search', opts.search);
@@ -59,7 +71,8 @@ export function listFeatures(client: FsClient, projectId: number, opts: { enviro
 
 export async function findFeature(client: FsClient, projectId: number, flagKey: string): Promise<FsFeature> {
   const hit = (await listFeatures(client, projectId, { search: flagKey })).find((f) => f.name === flagKey);
-  if (!hit) throw new RampartError('not_found', `${VENDOR}: flag '${flagKey}' not found in project ${projectId}`, { flagKey });
+  if (!hit)
+    throw new RampartError('not_found', `${VENDOR}: flag '${flagKey}' not found in project ${projectId}`, { flagKey });
   return hit;
 }
 
@@ -82,8 +95,17 @@ export function segmentCache(client: FsClient, projectId: number, seed: FsSegmen
 
 export type SegmentLookup = ReturnType<typeof segmentCache>;
 
-async function overridesOf(client: FsClient, env: FsEnvironment, feature: FsFeature, states: FsFeatureState[], segment: SegmentLookup): Promise<LiveOverride[]> {
-  const fsegs = await client.all(`/api/v1/features/feature-segments/?environment=${env.id}&feature=${feature.id}`, FeatureSegmentPage);
+async function overridesOf(
+  client: FsClient,
+  env: FsEnvironment,
+  feature: FsFeature,
+  states: FsFeatureState[],
+  segment: SegmentLookup,
+): Promise<LiveOverride[]> {
+  const fsegs = await client.all(
+    `/api/v1/features/feature-segments/?environment=${env.id}&feature=${feature.id}`,
+    FeatureSegmentPage,
+  );
   return Promise.all(
     fsegs.map(async (fseg) => ({
       featureSegmentId: fseg.id,
@@ -97,16 +119,34 @@ async function overridesOf(client: FsClient, env: FsEnvironment, feature: FsFeat
 }
 
 /** The live configuration of one feature in one environment, read fresh. */
-export async function readLive(client: FsClient, env: FsEnvironment, feature: FsFeature, segment: SegmentLookup): Promise<LiveFeature> {
-  const states = (await client.all(`/api/v1/features/featurestates/?environment=${env.id}&feature=${feature.id}`, StatePage)).filter((s) => !s.identity);
+export async function readLive(
+  client: FsClient,
+  env: FsEnvironment,
+  feature: FsFeature,
+  segment: SegmentLookup,
+): Promise<LiveFeature> {
+  const all = await client.all(
+    `/api/v1/features/featurestates/?environment=${env.id}&feature=${feature.id}`,
+    StatePage,
+  );
+  const states = all.filter((s) => !s.identity);
   const def = states.find((s) => s.feature_segment === null || s.feature_segment === undefined);
-  return { feature, def, overrides: await overridesOf(client, env, feature, states, segment) };
+  // Identity overrides are not part of the exposure, but they can serve the flag on: the kill switch must know.
+  const identityOverridesOn = all.filter((s) => s.identity && s.enabled).length;
+  return { feature, def, overrides: await overridesOf(client, env, feature, states, segment), identityOverridesOn };
 }
 
 /** Every feature's live configuration in one environment, with one states query for the whole environment. */
-export async function readEnvironment(client: FsClient, projectId: number, env: FsEnvironment, segment: SegmentLookup): Promise<LiveFeature[]> {
+export async function readEnvironment(
+  client: FsClient,
+  projectId: number,
+  env: FsEnvironment,
+  segment: SegmentLookup,
+): Promise<LiveFeature[]> {
   const features = await listFeatures(client, projectId, { environment: env.id });
-  const states = (await client.all(`/api/v1/features/featurestates/?environment=${env.id}`, StatePage)).filter((s) => !s.identity);
+  const states = (await client.all(`/api/v1/features/featurestates/?environment=${env.id}`, StatePage)).filter(
+    (s) => !s.identity,
+  );
   return Promise.all(
     features.map(async (feature) => {
       const mine = states.filter((s) => s.feature === feature.id);
@@ -118,7 +158,13 @@ export async function readEnvironment(client: FsClient, projectId: number, env: 
 }
 
 /** A feature's configuration as of one v2 version (for history: what a published version changed). */
-export async function readVersion(client: FsClient, env: FsEnvironment, feature: FsFeature, versionUuid: string, segment: SegmentLookup): Promise<LiveFeature> {
+export async function readVersion(
+  client: FsClient,
+  env: FsEnvironment,
+  feature: FsFeature,
+  versionUuid: string,
+  segment: SegmentLookup,
+): Promise<LiveFeature> {
   const states = await client.get(
     `/api/v1/environments/${env.id}/features/${feature.id}/versions/${encodeURIComponent(versionUuid)}/featurestates/`,
     FsVersionFeatureState.array(),
@@ -129,7 +175,12 @@ export async function readVersion(client: FsClient, env: FsEnvironment, feature:
       .filter((s) => s.feature_segment)
       .map(async (s) => {
         const segId = s.feature_segment?.segment as number;
-        return { segmentId: segId, priority: s.feature_segment?.priority ?? Number.MAX_SAFE_INTEGER, state: { ...s, feature_segment: s.feature_segment?.id ?? null }, segment: await segment(segId) };
+        return {
+          segmentId: segId,
+          priority: s.feature_segment?.priority ?? Number.MAX_SAFE_INTEGER,
+          state: { ...s, feature_segment: s.feature_segment?.id ?? null },
+          segment: await segment(segId),
+        };
       }),
   );
   return { feature, def: def ? { ...def, feature_segment: null } : undefined, overrides };

@@ -77,11 +77,19 @@ export type FsFeatureState = z.infer<typeof FsFeatureState>;
 /** A state inside a v2 version: `feature_segment` is an object naming the segment. */
 export const FsVersionFeatureState = z.looseObject({
   ...stateFields,
-  feature_segment: z.looseObject({ id: id.optional(), segment: id, priority: z.number().int().nullable().optional() }).nullable().optional(),
+  feature_segment: z
+    .looseObject({ id: id.optional(), segment: id, priority: z.number().int().nullable().optional() })
+    .nullable()
+    .optional(),
 });
 export type FsVersionFeatureState = z.infer<typeof FsVersionFeatureState>;
 
-export const FsFeatureSegment = z.looseObject({ id, segment: id, priority: z.number().int().nullable().optional(), segment_name: z.string().optional() });
+export const FsFeatureSegment = z.looseObject({
+  id,
+  segment: id,
+  priority: z.number().int().nullable().optional(),
+  segment_name: z.string().optional(),
+});
 export type FsFeatureSegment = z.infer<typeof FsFeatureSegment>;
 
 export const FsCondition = z.looseObject({
@@ -99,7 +107,12 @@ export interface FsRule {
   [extra: string]: unknown;
 }
 export const FsRule: z.ZodType<FsRule> = z.lazy(() =>
-  z.looseObject({ id: id.optional(), type: z.string(), rules: z.array(FsRule).optional().default([]), conditions: z.array(FsCondition).optional().default([]) }),
+  z.looseObject({
+    id: id.optional(),
+    type: z.string(),
+    rules: z.array(FsRule).optional().default([]),
+    conditions: z.array(FsCondition).optional().default([]),
+  }),
 ) as z.ZodType<FsRule>;
 
 export const FsSegment = z.looseObject({ id, name: z.string(), rules: z.array(FsRule) });
@@ -121,7 +134,10 @@ export const FsAuditEntry = z.looseObject({
   id,
   created_date: isoDate,
   log: z.string(),
-  author: z.looseObject({ email: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).nullable().optional(),
+  author: z
+    .looseObject({ email: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() })
+    .nullable()
+    .optional(),
   environment: z.looseObject({ id, api_key: z.string().optional(), name: z.string().optional() }).nullable().optional(),
   related_object_id: z.number().int().nullable().optional(),
   related_object_uuid: z.string().nullable().optional(),
@@ -130,6 +146,9 @@ export const FsAuditEntry = z.looseObject({
 export type FsAuditEntry = z.infer<typeof FsAuditEntry>;
 
 export const FsAuditDetail = FsAuditEntry.extend({
-  change_details: z.array(z.looseObject({ field: z.string(), old: z.unknown(), new: z.unknown() })).optional().default([]),
+  change_details: z
+    .array(z.looseObject({ field: z.string(), old: z.unknown(), new: z.unknown() }))
+    .optional()
+    .default([]),
 });
 export type FsAuditDetail = z.infer<typeof FsAuditDetail>;

@@ -3,7 +3,7 @@ import type { FsFeature, FsFeatureState, FsMvOption, FsMvValue, FsRule, FsSegmen
 
 /**
  * How a Flagsmith feature maps onto Rampart's exposure in one environment. Flagsmith has no "rollout %" field
- * (INTEGRATIONS.md 2.4), so Rampart reads one of its two documented mechanisms, in this order:
+ * (docs/integrations.md 2.4), so Rampart reads one of its two documented mechanisms, in this order:
  *
  * 1. RAMP SEGMENT — a segment override, in this environment, whose segment is a pure percentage split: exactly one
  *    condition in the whole rule tree, `PERCENTAGE_SPLIT`, under ALL/ANY rules (no NONE). If several, the one with
@@ -36,6 +36,8 @@ export interface LiveFeature {
   feature: FsFeature;
   def?: FsFeatureState;
   overrides: LiveOverride[];
+  /** Identity overrides serving the flag on (read by `readLive` only: the kill switch's proof needs them). */
+  identityOverridesOn?: number;
 }
 
 export interface Ramp {
@@ -102,18 +104,28 @@ export function allocationSum(mv: FsMvValue[]): number {
 }
 
 /** New allocations summing to `percent`, keeping the options' current proportions (equal shares when all are 0). */
-export function scaledAllocations(options: FsMvOption[], current: FsMvValue[], percent: number): { multivariate_feature_option: number; percentage_allocation: number; id?: number }[] {
+export function scaledAllocations(
+  options: FsMvOption[],
+  current: FsMvValue[],
+  percent: number,
+): { multivariate_feature_option: number; percentage_allocation: number; id?: number }[] {
   const cur = options.map((o) => current.find((m) => m.multivariate_feature_option === o.id));
   const sum = cur.reduce((n, m) => n + (m?.percentage_allocation ?? 0), 0);
   const cents = Math.round(percent * 100);
-  const raw = options.map((_, i) => (sum > 0 ? ((cur[i]?.percentage_allocation ?? 0) / sum) * cents : cents / options.length));
+  const raw = options.map((_, i) =>
+    sum > 0 ? ((cur[i]?.percentage_allocation ?? 0) / sum) * cents : cents / options.length,
+  );
   const floors = raw.map(Math.floor);
   let left = cents - floors.reduce((a, b) => a + b, 0);
   for (const { i } of raw.map((r, i) => ({ i, frac: r - floors[i] })).sort((a, b) => b.frac - a.frac)) {
     if (left-- <= 0) break;
     floors[i]++;
   }
-  return options.map((o, i) => ({ ...(cur[i]?.id !== undefined ? { id: cur[i]?.id } : {}), multivariate_feature_option: o.id, percentage_allocation: floors[i] / 100 }));
+  return options.map((o, i) => ({
+    ...(cur[i]?.id !== undefined ? { id: cur[i]?.id } : {}),
+    multivariate_feature_option: o.id,
+    percentage_allocation: floors[i] / 100,
+  }));
 }
 
 export function variantsOf(f: FsFeature, def?: FsFeatureState): string[] {
@@ -126,12 +138,24 @@ export function envStateOf(live: LiveFeature): EnvState {
   const ramp = rampOf(live);
   const others = live.overrides.filter((o) => o !== ramp?.override);
   const notes: string[] = [];
-  if (ramp) notes.push(`${formatSplit(ramp.split)}% split segment '${ramp.override.segment.name}'${ramp.override.state.enabled ? '' : ' (override off)'}`);
+  if (ramp)
+    notes.push(
+      `${formatSplit(ramp.split)}% split segment '${ramp.override.segment.name}'${ramp.override.state.enabled ? '' : ' (override off)'}`,
+    );
   if (ramp && defEnabled) notes.push('environment default is on, so everyone is served on whatever the split');
-  if (others.length) notes.push(`${others.length} other segment override${others.length === 1 ? '' : 's'}: ${others.map((o) => o.segment?.name ?? o.segmentName ?? `#${o.segmentId}`).join(', ')}`);
+  if (others.length)
+    notes.push(
+      `${others.length} other segment override${others.length === 1 ? '' : 's'}: ${others.map((o) => o.segment?.name ?? o.segmentName ?? `#${o.segmentId}`).join(', ')}`,
+    );
   const targeting = notes.length ? { targeting: notes.join('; ') } : {};
   if (ramp) {
-    return { enabled: defEnabled || ramp.override.state.enabled, exposure: round2(ramp.split), treatment: 'on', control: 'off', ...targeting };
+    return {
+      enabled: defEnabled || ramp.override.state.enabled,
+      exposure: round2(ramp.split),
+      treatment: 'on',
+      control: 'off',
+      ...targeting,
+    };
   }
   if (isMultivariate(live.feature) && live.def) {
     return {
@@ -142,5 +166,10 @@ export function envStateOf(live: LiveFeature): EnvState {
       ...targeting,
     };
   }
-  return { enabled: defEnabled, exposure: null, ...(isMultivariate(live.feature) ? {} : { treatment: 'on', control: 'off' }), ...targeting };
+  return {
+    enabled: defEnabled,
+    exposure: null,
+    ...(isMultivariate(live.feature) ? {} : { treatment: 'on', control: 'off' }),
+    ...targeting,
+  };
 }

@@ -1,14 +1,30 @@
 import { z } from 'zod';
-import { formatPercent } from '../../../shared/domain/flags';
 import { RampartError, isRampartError } from '../../../shared/errors';
 import { isV2Refusal, VENDOR, type FsClient } from './fs-client';
+import type { FsWritten } from './fs-concurrent-edits';
 import { listFeatures, listSegments } from './fs-read';
-import { FsAssociatedFeature, FsSegment, paged, type FsEnvironment, type FsFeatureState, type FsValue } from './fs-schemas';
-import { EXPOSURE_STEP, envStateOf, formatSplit, isMultivariate, pureSplit, rampOf, round2, scaledAllocations, withSplit, type LiveFeature } from './fs-state';
+import {
+  FsAssociatedFeature,
+  FsSegment,
+  paged,
+  type FsEnvironment,
+  type FsFeatureState,
+  type FsValue,
+} from './fs-schemas';
+import {
+  formatSplit,
+  isMultivariate,
+  pureSplit,
+  rampOf,
+  round2,
+  scaledAllocations,
+  withSplit,
+  type LiveFeature,
+} from './fs-state';
 
 /**
- * Writes to Flagsmith. It has no version check (INTEGRATIONS.md 2.7), so every write follows a fresh read and a
- * compare (by the caller), and touches only what it must. A v1 environment takes legacy feature-state PATCHes; a
+ * Writes to Flagsmith. It has no version check (docs/integrations.md 2.7), so every write acts on the read the
+ * rollout service compared with what the user saw (or a fresh one), and touches only what it must. A v1 environment takes legacy feature-state PATCHes; a
  * v2-versioned one refuses them (400 `direct_feature_state_write_not_allowed`) and takes one new published version
  * instead — also used when an environment was switched to v2 after Rampart read it. Exposure writes per 2.4:
  * the ramp segment's PERCENTAGE_SPLIT, or multivariate allocations; a first ramp creates the segment and override.
@@ -20,13 +36,18 @@ export interface WriteCtx {
   env: FsEnvironment;
   live: LiveFeature;
   comment: string;
+  /** Filled with what each write set, for the concurrent-edit check after it (fs-concurrent-edits.ts). */
+  written?: FsWritten[];
 }
 
 interface StateChange {
   state: FsFeatureState;
   /** null: the environment default; otherwise the override's segment id. */
   segmentId: number | null;
-  patch: { enabled?: boolean; mv?: { id?: number; multivariate_feature_option: number; percentage_allocation: number }[] };
+  patch: {
+    enabled?: boolean;
+    mv?: { id?: number; multivariate_feature_option: number; percentage_allocation: number }[];
+  };
 }
 
 /**
@@ -37,13 +58,39 @@ const WrittenState = z.looseObject({ id: z.number().int() });
 const WrittenVersion = z.looseObject({ uuid: z.string().min(1) });
 
 function valueObject(v: FsValue | null | undefined) {
-  return { type: v?.type || 'unicode', string_value: v?.string_value ?? null, integer_value: v?.integer_value ?? null, boolean_value: v?.boolean_value ?? null };
+  return {
+    type: v?.type || 'unicode',
+    string_value: v?.string_value ?? null,
+    integer_value: v?.integer_value ?? null,
+    boolean_value: v?.boolean_value ?? null,
+  };
 }
 
 const blocked = (message: string) => new RampartError('blocked', `${VENDOR}: ${message}`);
 
+/** The fingerprint keys a state change sets (fs-concurrent-edits.ts). */
+function keysOf(c: StateChange): string[] {
+  const scope = c.segmentId === null ? 'def' : `seg:${c.segmentId}`;
+  return [...(c.patch.enabled !== undefined ? [`${scope}.enabled`] : []), ...(c.patch.mv ? [`${scope}.mv`] : [])];
+}
+
+async function patchSplit(ctx: WriteCtx, segment: FsSegment, percent: number): Promise<void> {
+  await ctx.client.write(
+    'PATCH',
+    `/api/v1/projects/${ctx.projectId}/segments/${segment.id}/`,
+    { rules: withSplit(segment.rules, percent) },
+    FsSegment,
+  );
+  ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}.rules`] });
+}
+
 /** One new version, published now, carrying every change (all-or-nothing, and it records the comment). */
-async function publish(ctx: WriteCtx, updates: StateChange[], creates: unknown[]): Promise<void> {
+async function publish(
+  ctx: WriteCtx,
+  updates: StateChange[],
+  creates: unknown[],
+  createdKeys: string[] = [],
+): Promise<void> {
   const body = {
     description: ctx.comment,
     publish_immediately: true,
@@ -51,20 +98,37 @@ async function publish(ctx: WriteCtx, updates: StateChange[], creates: unknown[]
       feature_segment: c.segmentId === null ? null : { segment: c.segmentId },
       enabled: c.patch.enabled ?? c.state.enabled,
       feature_state_value: valueObject(c.state.feature_state_value),
-      ...(c.patch.mv ? { multivariate_feature_state_values: c.patch.mv.map((m) => ({ multivariate_feature_option: m.multivariate_feature_option, percentage_allocation: m.percentage_allocation })) } : {}),
+      ...(c.patch.mv
+        ? {
+            multivariate_feature_state_values: c.patch.mv.map((m) => ({
+              multivariate_feature_option: m.multivariate_feature_option,
+              percentage_allocation: m.percentage_allocation,
+            })),
+          }
+        : {}),
     })),
     feature_states_to_create: creates,
   };
-  await ctx.client.write('POST', `/api/v1/environments/${ctx.env.id}/features/${ctx.live.feature.id}/versions/`, body, WrittenVersion);
+  const version = await ctx.client.write(
+    'POST',
+    `/api/v1/environments/${ctx.env.id}/features/${ctx.live.feature.id}/versions/`,
+    body,
+    WrittenVersion,
+  );
+  ctx.written?.push({ type: 'EF_VERSION', uuid: version.uuid, keys: [...updates.flatMap(keysOf), ...createdKeys] });
 }
 
-function legacy(ctx: WriteCtx, c: StateChange): Promise<unknown> {
-  const body = { ...(c.patch.enabled !== undefined ? { enabled: c.patch.enabled } : {}), ...(c.patch.mv ? { multivariate_feature_state_values: c.patch.mv } : {}) };
+async function legacy(ctx: WriteCtx, c: StateChange): Promise<void> {
+  const body = {
+    ...(c.patch.enabled !== undefined ? { enabled: c.patch.enabled } : {}),
+    ...(c.patch.mv ? { multivariate_feature_state_values: c.patch.mv } : {}),
+  };
   const path =
     c.segmentId === null
       ? `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/featurestates/${c.state.id}/`
       : `/api/v1/features/featurestates/${c.state.id}/`;
-  return ctx.client.write('PATCH', path, body, WrittenState);
+  await ctx.client.write('PATCH', path, body, WrittenState);
+  ctx.written?.push({ type: 'FEATURE_STATE', id: c.state.id, keys: keysOf(c) });
 }
 
 async function applyStateChanges(ctx: WriteCtx, changes: StateChange[]): Promise<void> {
@@ -77,7 +141,11 @@ async function applyStateChanges(ctx: WriteCtx, changes: StateChange[]): Promise
       // Refused before anything was applied: the environment is v2-versioned now. Send the rest as one version.
       if (isV2Refusal(e)) return publish(ctx, changes.slice(i), []);
       if (i > 0 && isRampartError(e)) {
-        throw new RampartError(e.code, `${e.message} (the earlier change${i > 1 ? 's' : ''} of this action did apply; read the flag back)`, e.details);
+        throw new RampartError(
+          e.code,
+          `${e.message} (the earlier change${i > 1 ? 's' : ''} of this action did apply; read the flag back)`,
+          e.details,
+        );
       }
       throw e;
     }
@@ -86,12 +154,19 @@ async function applyStateChanges(ctx: WriteCtx, changes: StateChange[]): Promise
 
 /** Refuses to move a split that other flags or environments also use: it would ramp them too. */
 async function assertExclusive(ctx: WriteCtx, segment: FsSegment): Promise<void> {
-  const rows = await ctx.client.all(`/api/v1/projects/${ctx.projectId}/segments/${segment.id}/associated-features/`, paged(FsAssociatedFeature));
+  const rows = await ctx.client.all(
+    `/api/v1/projects/${ctx.projectId}/segments/${segment.id}/associated-features/`,
+    paged(FsAssociatedFeature),
+  );
   const others = rows.filter((r) => !(r.feature === ctx.live.feature.id && r.environment === ctx.env.id));
   if (others.length === 0) return;
   const names = new Map((await listFeatures(ctx.client, ctx.projectId)).map((f) => [f.id, f.name]));
-  const list = [...new Set(others.map((r) => `'${names.get(r.feature) ?? `#${r.feature}`}' (environment ${r.environment})`))].join(', ');
-  throw blocked(`segment '${segment.name}' is also used by ${list}; changing its split would ramp them too. Give '${ctx.live.feature.name}' its own % split segment.`);
+  const list = [
+    ...new Set(others.map((r) => `'${names.get(r.feature) ?? `#${r.feature}`}' (environment ${r.environment})`)),
+  ].join(', ');
+  throw blocked(
+    `segment '${segment.name}' is also used by ${list}; changing its split would ramp them too. Give '${ctx.live.feature.name}' its own % split segment.`,
+  );
 }
 
 function rampSegmentName(ctx: WriteCtx): string {
@@ -103,52 +178,95 @@ async function createRamp(ctx: WriteCtx, percent: number): Promise<void> {
   const name = rampSegmentName(ctx);
   let segment = (await listSegments(ctx.client, ctx.projectId)).find((s) => s.name === name);
   if (segment) {
-    if (pureSplit(segment.rules) === undefined) throw blocked(`segment '${name}' exists but is not a plain % split; fix or rename it in Flagsmith`);
+    if (pureSplit(segment.rules) === undefined)
+      throw blocked(`segment '${name}' exists but is not a plain % split; fix or rename it in Flagsmith`);
     await assertExclusive(ctx, segment);
-    if (round2(pureSplit(segment.rules) as number) !== round2(percent)) {
-      await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${segment.id}/`, { rules: withSplit(segment.rules, percent) }, FsSegment);
-    }
+    if (round2(pureSplit(segment.rules) as number) !== round2(percent)) await patchSplit(ctx, segment, percent);
   } else {
-    const rules = [{ type: 'ALL', rules: [], conditions: [{ operator: 'PERCENTAGE_SPLIT', property: '$.identity.key', value: formatSplit(percent) }] }];
-    segment = await ctx.client.write('POST', `/api/v1/projects/${ctx.projectId}/segments/`, { name, project: ctx.projectId, rules }, FsSegment);
+    const rules = [
+      {
+        type: 'ALL',
+        rules: [],
+        conditions: [{ operator: 'PERCENTAGE_SPLIT', property: '$.identity.key', value: formatSplit(percent) }],
+      },
+    ];
+    segment = await ctx.client.write(
+      'POST',
+      `/api/v1/projects/${ctx.projectId}/segments/`,
+      { name, project: ctx.projectId, rules },
+      FsSegment,
+    );
+    ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}`] });
   }
-  const override = { enabled: true, feature_state_value: valueObject(ctx.live.def?.feature_state_value), feature_segment: { segment: segment.id } };
-  if (ctx.env.use_v2_feature_versioning) return publish(ctx, [], [override]);
+  const override = {
+    enabled: true,
+    feature_state_value: valueObject(ctx.live.def?.feature_state_value),
+    feature_segment: { segment: segment.id },
+  };
+  const keys = [`seg:${segment.id}`];
+  if (ctx.env.use_v2_feature_versioning) return publish(ctx, [], [override], keys);
   try {
-    await ctx.client.write('POST', `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/features/${ctx.live.feature.id}/create-segment-override/`, override, WrittenState);
+    const state = await ctx.client.write(
+      'POST',
+      `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/features/${ctx.live.feature.id}/create-segment-override/`,
+      override,
+      WrittenState,
+    );
+    ctx.written?.push({ type: 'FEATURE_STATE', id: state.id, keys });
   } catch (e) {
     if (!isV2Refusal(e)) throw e;
-    await publish(ctx, [], [override]);
+    await publish(ctx, [], [override], keys);
   }
 }
 
-export async function setExposure(ctx: WriteCtx, percent: number, expected: number | null): Promise<void> {
+/**
+ * Moves the exposure to `percent` (already range-checked and rounded to EXPOSURE_STEP by the rollout service, which
+ * also compared the live state with what the user saw). Flagsmith has no version check (docs/integrations.md 2.7).
+ */
+export async function setExposure(ctx: WriteCtx, percent: number): Promise<void> {
   const { live } = ctx;
-  const state = envStateOf(live);
-  if (Math.abs((state.exposure ?? 0) - (expected ?? 0)) > EXPOSURE_STEP / 2) {
-    throw new RampartError(
-      'conflict',
-      `${VENDOR}: '${live.feature.name}' in ${ctx.env.name} is now ${state.enabled ? 'on' : 'off'} at ${formatPercent(state.exposure)}, not ${formatPercent(expected)} as you saw it; nothing was written.`,
-      { flagKey: live.feature.name, env: ctx.env.api_key, live: state },
-    );
-  }
   const ramp = rampOf(live);
   if ((ramp || !isMultivariate(live.feature)) && live.def?.enabled) {
-    throw blocked(`the environment default of '${live.feature.name}' in ${ctx.env.name} is on, so everyone is served on whatever the split; turn the default off in Flagsmith before ramping`);
+    throw blocked(
+      `the environment default of '${live.feature.name}' in ${ctx.env.name} is on, so everyone is served on whatever the split; turn the default off in Flagsmith before ramping`,
+    );
   }
   if (ramp) {
     await assertExclusive(ctx, ramp.override.segment);
     if (round2(ramp.split) === round2(percent)) return;
-    await ctx.client.write('PATCH', `/api/v1/projects/${ctx.projectId}/segments/${ramp.override.segment.id}/`, { rules: withSplit(ramp.override.segment.rules, percent) }, FsSegment);
-    return;
+    return patchSplit(ctx, ramp.override.segment, percent);
   }
   if (isMultivariate(live.feature)) {
-    if (!live.def) throw new RampartError('vendor_error', `${VENDOR}: '${live.feature.name}' has no environment default state in ${ctx.env.name}`);
-    if (live.feature.multivariate_options.length === 0) throw new RampartError('bad_request', `${VENDOR}: '${live.feature.name}' has no variant options to allocate`);
-    const mv = scaledAllocations(live.feature.multivariate_options, live.def.multivariate_feature_state_values, percent);
+    if (!live.def)
+      throw new RampartError(
+        'vendor_error',
+        `${VENDOR}: '${live.feature.name}' has no environment default state in ${ctx.env.name}`,
+      );
+    if (live.feature.multivariate_options.length === 0)
+      throw new RampartError('bad_request', `${VENDOR}: '${live.feature.name}' has no variant options to allocate`);
+    const mv = scaledAllocations(
+      live.feature.multivariate_options,
+      live.def.multivariate_feature_state_values,
+      percent,
+    );
     return applyStateChanges(ctx, [{ state: live.def, segmentId: null, patch: { mv } }]);
   }
   return createRamp(ctx, percent);
+}
+
+/**
+ * The kill switch: every feature state of this environment that can serve the flag on — the environment default and
+ * EVERY segment override, not only the ramp's — is turned off, in one published version on a v2 environment (all or
+ * nothing). Disabled in Flagsmith serves the control (the flag off, the control value) to everyone in those states.
+ * Identity overrides are left as they are and reported by the read-back (fs-reach.ts).
+ */
+export async function rollBack(ctx: WriteCtx): Promise<void> {
+  const { live } = ctx;
+  const changes: StateChange[] = [];
+  if (live.def?.enabled) changes.push({ state: live.def, segmentId: null, patch: { enabled: false } });
+  for (const o of live.overrides)
+    if (o.state?.enabled) changes.push({ state: o.state, segmentId: o.segmentId, patch: { enabled: false } });
+  await applyStateChanges(ctx, changes);
 }
 
 /**
@@ -163,9 +281,14 @@ export async function setEnabled(ctx: WriteCtx, on: boolean): Promise<void> {
     const o = ramp.override;
     if (!on && o.state.enabled) changes.push({ state: o.state, segmentId: o.segmentId, patch: { enabled: false } });
     if (!on && live.def?.enabled) changes.push({ state: live.def, segmentId: null, patch: { enabled: false } });
-    if (on && !o.state.enabled && !live.def?.enabled) changes.push({ state: o.state, segmentId: o.segmentId, patch: { enabled: true } });
+    if (on && !o.state.enabled && !live.def?.enabled)
+      changes.push({ state: o.state, segmentId: o.segmentId, patch: { enabled: true } });
   } else {
-    if (!live.def) throw new RampartError('vendor_error', `${VENDOR}: '${live.feature.name}' has no environment default state in ${ctx.env.name}`);
+    if (!live.def)
+      throw new RampartError(
+        'vendor_error',
+        `${VENDOR}: '${live.feature.name}' has no environment default state in ${ctx.env.name}`,
+      );
     if (live.def.enabled !== on) changes.push({ state: live.def, segmentId: null, patch: { enabled: on } });
   }
   await applyStateChanges(ctx, changes);

@@ -6,8 +6,10 @@ import { RampartError, isRampartError } from '../../../shared/errors';
 import type { HttpDeps } from '../../net/http-client';
 import type { FlagStore, HistoryRange, SetExposureOptions, WriteOptions } from '../flag-store';
 import { createLdClient, SEMANTIC_PATCH, VENDOR, type LdTimeouts } from './ld-client';
+import { checkVersionGap } from './ld-concurrent-edits';
 import { ldHistory } from './ld-history';
-import { LdEnvironmentsPage, LdFlag, LdFlagsPage } from './ld-schemas';
+import { ldTreatmentReach, offVariationFix } from './ld-reach';
+import { LdEnvironmentsPage, LdFlag, LdFlagsPage, type LdFlagConfig } from './ld-schemas';
 import { envStateOf, pointerToken, rolloutFor, weightsById, weightsFor, WEIGHT_SCALE } from './ld-state';
 
 export interface LaunchDarklyStoreOptions {
@@ -18,7 +20,7 @@ export interface LaunchDarklyStoreOptions {
   /**
    * How an exposure change is sent. 'json-patch' (default): `{comment, patch:[test /version, replace fallthrough]}`,
    * so LaunchDarkly itself refuses (409) if the flag changed after Rampart read it — the documented optimistic check
-   * (INTEGRATIONS.md 3.4). 'semantic-patch': `updateFallthroughVariationOrRollout` with `rolloutWeights` keyed by
+   * (docs/integrations.md 3.4). 'semantic-patch': `updateFallthroughVariationOrRollout` with `rolloutWeights` keyed by
    * variation `_id`; LaunchDarkly documents no version field for it, so only Rampart's read-compare guards it.
    */
   exposureWrites?: 'json-patch' | 'semantic-patch';
@@ -31,6 +33,17 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
   const project = encodeURIComponent(connection.project);
   const client = createLdClient({ baseUrl: connection.url, token: o.token, http: o.http, timeouts: o.timeouts });
   const exposureWrites = o.exposureWrites ?? 'json-patch';
+  /**
+   * The vendor-level read behind each EnvState this adapter returned, so a write given that state as `opts.live`
+   * (the rollout service's one read per ramp) needs no second read: the weights are computed from the same flag,
+   * and `test /version` checks the version that read saw.
+   */
+  const readBehind = new WeakMap<EnvState, { flag: LdFlag; cfg: LdFlagConfig; readAt: number }>();
+  const remember = (flag: LdFlag, cfg: LdFlagConfig): EnvState => {
+    const state = envStateOf(flag, cfg);
+    readBehind.set(state, { flag, cfg, readAt: Date.now() });
+    return state;
+  };
 
   async function environments(): Promise<Environment[]> {
     const items = await client.allPages(`/api/v2/projects/${project}/environments?limit=20`, LdEnvironmentsPage);
@@ -39,7 +52,7 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
 
   function toFlagState(flag: LdFlag): FlagState {
     const envs: Record<string, EnvState> = {};
-    for (const [key, cfg] of Object.entries(flag.environments ?? {})) envs[key] = envStateOf(flag, cfg);
+    for (const [key, cfg] of Object.entries(flag.environments ?? {})) envs[key] = remember(flag, cfg);
     return {
       key: flag.key,
       name: flag.name || flag.key,
@@ -55,7 +68,11 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
       return await client.get(`/api/v2/flags/${project}/${encodeURIComponent(flagKey)}${q}`, LdFlag);
     } catch (e) {
       if (isRampartError(e) && e.code === 'not_found') {
-        throw new RampartError('not_found', `${VENDOR}: flag '${flagKey}'${env ? ` or environment '${env}'` : ''} not found in project '${connection.project}'`, { flagKey, env });
+        throw new RampartError(
+          'not_found',
+          `${VENDOR}: flag '${flagKey}'${env ? ` or environment '${env}'` : ''} not found in project '${connection.project}'`,
+          { flagKey, env },
+        );
       }
       throw e;
     }
@@ -65,8 +82,16 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
   async function readEnv(flagKey: string, env: string) {
     const flag = await readFlag(flagKey, env);
     const cfg = flag.environments?.[env];
-    if (!cfg) throw new RampartError('not_found', `${VENDOR}: flag '${flagKey}' has no environment '${env}'`, { flagKey, env });
-    return { flag, cfg, state: envStateOf(flag, cfg) };
+    if (!cfg)
+      throw new RampartError('not_found', `${VENDOR}: flag '${flagKey}' has no environment '${env}'`, { flagKey, env });
+    const state = remember(flag, cfg);
+    return { flag, cfg, state, readAt: Date.now() };
+  }
+
+  /** The flag behind `live` when this adapter produced it, else a fresh read. */
+  async function basis(flagKey: string, env: string, live: EnvState | null | undefined) {
+    const known = live ? readBehind.get(live) : undefined;
+    return known ? { ...known, state: live as EnvState } : readEnv(flagKey, env);
   }
 
   function requireComment(opts: WriteOptions): string {
@@ -86,11 +111,49 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
     );
   }
 
+  /**
+   * A semantic patch that sets an absolute state (on/off, the off variation), not tied to a version: a rollback is
+   * never refused because someone edited the flag meanwhile. A 409 means "a concurrent request collided; not
+   * applied": re-read, and send once more only if the flag is still not in the wanted state. Answers the flag as it
+   * now is, and whether that is the answer to Rampart's own write (for the version check after it).
+   */
+  async function sendAbsolute(
+    flagKey: string,
+    env: string,
+    body: unknown,
+    reached: (cfg: LdFlagConfig) => boolean,
+  ): Promise<{ answer: LdFlag; ownVersions: number[] }> {
+    const path = `/api/v2/flags/${project}/${encodeURIComponent(flagKey)}`;
+    const sent = async () => {
+      const answer = await client.patch(path, body, SEMANTIC_PATCH, LdFlag);
+      return { answer, ownVersions: [answer._version] };
+    };
+    try {
+      return await sent();
+    } catch (e) {
+      if (!isRampartError(e) || e.code !== 'conflict') throw e;
+      const { cfg, flag } = await readEnv(flagKey, env);
+      if (reached(cfg)) return { answer: flag, ownVersions: [] };
+      try {
+        return await sent();
+      } catch (again) {
+        if (isRampartError(again) && again.code === 'conflict')
+          return conflictAfterRead(flagKey, env, flag._version, again);
+        throw again;
+      }
+    }
+  }
+
   return {
     connectionId: connection.id,
 
     capabilities(): FlagStoreCapabilities {
-      return { exposureStep: 1 / WEIGHT_SCALE, historyHasActors: true, writesHaveVersionCheck: exposureWrites === 'json-patch', canWatch: false };
+      return {
+        exposureStep: 1 / WEIGHT_SCALE,
+        historyHasActors: true,
+        writesHaveVersionCheck: exposureWrites === 'json-patch',
+        canWatch: false,
+      };
     },
 
     environments,
@@ -122,7 +185,7 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
       const state = toFlagState(flag);
       for (const env of await environments()) {
         const { cfg } = await readEnv(flagKey, env.key);
-        state.envs[env.key] = envStateOf(flag, cfg);
+        state.envs[env.key] = remember(flag, cfg);
       }
       return state;
     },
@@ -131,22 +194,17 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
       return ldHistory(client, connection.id, connection.project, range);
     },
 
+    /**
+     * Range, rounding and the compare with what the user saw belong to the rollout service; this adapter keeps
+     * LaunchDarkly's own check: `test /version` against the version of the live read it was given.
+     */
     async setExposure(flagKey, env, percent, opts: SetExposureOptions) {
       const comment = requireComment(opts);
-      if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-        throw new RampartError('bad_request', `${VENDOR}: exposure must be between 0 and 100 percent, not ${percent}`);
-      }
-      const { flag, cfg, state } = await readEnv(flagKey, env);
-      // Rampart's own check: the state the user decided on must still be the live one ("no ramp" ≈ 0%).
-      if (Math.abs((state.exposure ?? 0) - (opts.expected ?? 0)) > 1 / WEIGHT_SCALE / 2) {
-        throw new RampartError(
-          'conflict',
-          `${VENDOR}: '${flagKey}' in ${env} is now at ${formatPercent(state.exposure)}, not ${formatPercent(opts.expected)} as you saw it; nothing was written.`,
-          { flagKey, env, live: state },
-        );
-      }
+      const { flag, cfg, readAt } = await basis(flagKey, env, opts.live);
+      const version = typeof opts.live?.version === 'number' ? opts.live.version : flag._version;
       const weights = weightsFor(flag, cfg, percent);
       const path = `/api/v2/flags/${project}/${encodeURIComponent(flagKey)}`;
+      let answer: LdFlag;
       try {
         if (exposureWrites === 'semantic-patch') {
           const existing = cfg.fallthrough?.rollout;
@@ -156,40 +214,96 @@ export function createLaunchDarklyStore(o: LaunchDarklyStoreOptions): FlagStore 
             rolloutContextKind: existing?.contextKind ?? 'user',
             ...(existing?.bucketBy ? { rolloutBucketBy: existing.bucketBy } : {}),
           };
-          await client.patch(path, { comment, environmentKey: env, instructions: [instruction] }, SEMANTIC_PATCH, LdFlag);
+          answer = await client.patch(
+            path,
+            { comment, environmentKey: env, instructions: [instruction] },
+            SEMANTIC_PATCH,
+            LdFlag,
+          );
         } else {
           const patch = [
-            { op: 'test', path: '/version', value: flag._version },
-            { op: 'replace', path: `/environments/${pointerToken(env)}/fallthrough`, value: { rollout: rolloutFor(cfg, weights) } },
+            { op: 'test', path: '/version', value: version },
+            {
+              op: 'replace',
+              path: `/environments/${pointerToken(env)}/fallthrough`,
+              value: { rollout: rolloutFor(cfg, weights) },
+            },
           ];
-          await client.patch(path, { comment, patch }, 'application/json', LdFlag);
+          answer = await client.patch(path, { comment, patch }, 'application/json', LdFlag);
         }
       } catch (e) {
-        if (isRampartError(e) && e.code === 'conflict') return conflictAfterRead(flagKey, env, flag._version, e);
+        if (isRampartError(e) && e.code === 'conflict') return conflictAfterRead(flagKey, env, version, e);
         throw e;
       }
+      // `test /version` makes a gap impossible for a JSON Patch; the check costs nothing when the versions add up.
+      const gap = {
+        flagKey,
+        env,
+        readVersion: version,
+        readAt,
+        answer,
+        ownVersions: [answer._version],
+        write: 'ramp' as const,
+      };
+      return checkVersionGap(client, connection.project, gap);
+    },
+
+    /**
+     * Off serves the off variation to every context (ld-reach.ts). When that is not the control, the same
+     * all-or-nothing semantic patch sets it to the control first, so "off" can never serve the treatment to all.
+     */
+    async rollback(flagKey, env, opts) {
+      const comment = requireComment(opts);
+      const { flag, cfg, readAt } = await basis(flagKey, env, opts.live);
+      const fix = offVariationFix(flag, cfg);
+      const instructions = fix
+        ? [{ kind: 'updateOffVariation', variationId: fix.variationId }, { kind: 'turnFlagOff' }]
+        : [{ kind: 'turnFlagOff' }];
+      const note = fix ? `${comment} (Rampart set the off variation to the control; it was ${fix.was})` : comment;
+      const offIsControl = (f: LdFlag) => (c: LdFlagConfig) => !c.on && offVariationFix(f, c) === null;
+      const sent = await sendAbsolute(
+        flagKey,
+        env,
+        { comment: note, environmentKey: env, instructions },
+        offIsControl(flag),
+      );
+      // A change that landed between the read and the write can leave "off" serving the treatment (someone moved
+      // the off variation): one more all-or-nothing patch, computed from the flag LaunchDarkly answered.
+      const after = sent.answer.environments?.[env];
+      const late = after && !offIsControl(sent.answer)(after) ? offVariationFix(sent.answer, after) : null;
+      if (late) {
+        const again = await sendAbsolute(
+          flagKey,
+          env,
+          {
+            comment: `${comment} (Rampart set the off variation to the control; it had become ${late.was})`,
+            environmentKey: env,
+            instructions: [{ kind: 'updateOffVariation', variationId: late.variationId }, { kind: 'turnFlagOff' }],
+          },
+          offIsControl(sent.answer),
+        );
+        sent.answer = again.answer;
+        sent.ownVersions.push(...again.ownVersions);
+      }
+      const undid = late
+        ? `set the off variation back to the control in a second patch (it had become ${late.was})`
+        : undefined;
+      const gap = { flagKey, env, readVersion: flag._version, readAt, ...sent, write: 'rollback' as const };
+      const report = await checkVersionGap(client, connection.project, { ...gap, ...(undid ? { undid } : {}) });
+      // Whatever the audit log tells, a second patch is said (its comment in LaunchDarkly says it too).
+      return undid && !report.concurrentEdit ? { ...report, note: `Rampart ${undid}.` } : report;
+    },
+
+    async treatmentReach(flagKey, env) {
+      const { flag, cfg } = await readEnv(flagKey, env);
+      return ldTreatmentReach(flag, cfg, env);
     },
 
     async setEnabled(flagKey, env, on, opts) {
       const comment = requireComment(opts);
-      const path = `/api/v2/flags/${project}/${encodeURIComponent(flagKey)}`;
       const body = { comment, environmentKey: env, instructions: [{ kind: on ? 'turnFlagOn' : 'turnFlagOff' }] };
-      // turnFlagOn/Off sets an absolute state and is not tied to a version: a rollback is never refused because
-      // someone edited the flag meanwhile. A 409 means "a concurrent request collided; not applied": re-read, and
-      // send once more only if the flag is still not in the wanted state.
-      try {
-        await client.patch(path, body, SEMANTIC_PATCH, LdFlag);
-      } catch (e) {
-        if (!isRampartError(e) || e.code !== 'conflict') throw e;
-        const { state, flag } = await readEnv(flagKey, env);
-        if (state.enabled === on) return;
-        try {
-          await client.patch(path, body, SEMANTIC_PATCH, LdFlag);
-        } catch (again) {
-          if (isRampartError(again) && again.code === 'conflict') return conflictAfterRead(flagKey, env, flag._version, again);
-          throw again;
-        }
-      }
+      // No read before this absolute switch, so no version to compare with: nothing to report.
+      await sendAbsolute(flagKey, env, body, (c) => c.on === on);
     },
   };
 }

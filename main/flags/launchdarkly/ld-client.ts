@@ -1,12 +1,13 @@
 import type { z } from 'zod';
-import { RampartError, describeIssues, type ErrorCode } from '../../../shared/errors';
-import { defaultHttpDeps, httpJson, safeTarget, type HttpDeps } from '../../net/http-client';
+import type { HttpDeps } from '../../net/http-client';
+import { createVendorClient, type Paging, type VendorTimeouts } from '../../net/vendor-client';
 
 /**
- * The one door to LaunchDarkly's REST API v2: the raw access token in `Authorization` (no `Bearer`), the API version
- * pinned with `LD-API-Version: 20240415`, every response parsed with zod, `_links.next` paging that never leaves the
- * configured host (the token must not follow a link elsewhere), and writes that are never retried except after a 429
- * (LaunchDarkly rejects a rate-limited call before applying it), and then not before `X-Ratelimit-Reset`.
+ * LaunchDarkly's REST API v2 on the one vendor client (main/net/vendor-client.ts): the raw access token in
+ * `Authorization` (no `Bearer`), the API version pinned with `LD-API-Version: 20240415`, `_links.next` paging that
+ * never leaves the configured host (the token must not follow a link elsewhere), 405 as approval required, and
+ * writes never retried except after a 429 (LaunchDarkly rejects a rate-limited call before applying it), and then
+ * not before `X-Ratelimit-Reset`.
  */
 
 export const VENDOR = 'LaunchDarkly';
@@ -15,13 +16,8 @@ export const SEMANTIC_PATCH = 'application/json; domain-model=launchdarkly.seman
 
 /** Timers may fire a millisecond or two early against the wall clock; never arrive before the reset. */
 const RESET_MARGIN_MS = 25;
-const MAX_WRITE_RATE_LIMIT_WAITS = 2;
-const MAX_PAGES = 200;
 
-export interface LdTimeouts {
-  readMs: number;
-  writeMs: number;
-}
+export type LdTimeouts = VendorTimeouts;
 
 export interface LdClientOptions {
   baseUrl: string;
@@ -37,86 +33,39 @@ export function ldResetMs(headers: Headers, now: number): number | undefined {
   return Math.max(0, Number(v) - now) + RESET_MARGIN_MS;
 }
 
+type LdPage<I> = { items: I[]; _links?: Record<string, { href?: string } | null> };
 
 export function createLdClient(o: LdClientOptions) {
-  const http = o.http ?? defaultHttpDeps;
-  const timeouts: LdTimeouts = { readMs: 10_000, writeMs: 15_000, ...o.timeouts };
-  const base = new URL(o.baseUrl);
-  const root = o.baseUrl.replace(/\/+$/, '');
-  const headers = { Authorization: o.token, 'LD-API-Version': API_VERSION };
-  const statusCodes: Partial<Record<number, ErrorCode>> = { 405: 'approval_required' };
-
-
-  function urlOf(pathOrHref: string): string {
-    if (/^https?:/i.test(pathOrHref)) {
-      const u = new URL(pathOrHref);
-      if (u.origin !== base.origin) {
-        throw new RampartError('vendor_error', `${VENDOR}: refusing to follow a paging link to another host (${u.origin}); the token is only sent to ${base.origin}`);
-      }
-      return u.toString();
-    }
-    return `${root}${pathOrHref.startsWith('/') ? '' : '/'}${pathOrHref}`;
-  }
-
-  function parse<T>(schema: z.ZodType<T>, body: unknown, method: string, url: string): T {
-    const r = schema.safeParse(body);
-    if (r.success) return r.data;
-    const what = body === undefined ? 'an empty body' : typeof body === 'string' ? 'a body that is not JSON' : `unexpected JSON (${describeIssues(r.error, 3)})`;
-    throw new RampartError('vendor_error', `${VENDOR}: malformed response from ${safeTarget(method, url)}: ${what}`);
-  }
-
-  async function get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
-    const url = urlOf(path);
-    const res = await httpJson(
-      { vendor: VENDOR, method: 'GET', url, headers, timeoutMs: timeouts.readMs, idempotent: true, statusCodes, rateLimitResetMs: ldResetMs, redact: o.token },
-      http,
-    );
-    return parse(schema, res.body, 'GET', url);
-  }
-
-  /** Follows `_links.next` until it is absent (or `enough` says stop), returning every item in order. */
-  async function allPages<I>(
-    first: string,
-    schema: z.ZodType<{ items: I[]; _links?: Record<string, { href?: string } | null> }>,
-    enough?: (items: I[]) => boolean,
-  ): Promise<I[]> {
-    const out: I[] = [];
-    let next: string | undefined = first;
-    for (let n = 0; next && n < MAX_PAGES; n++) {
-      const page: { items: I[]; _links?: Record<string, { href?: string } | null> } = await get(next, schema);
-      out.push(...page.items);
-      if (page.items.length === 0 || enough?.(page.items)) break;
-      next = page._links?.next?.href ?? undefined;
-    }
-    return out;
-  }
-
-  /**
-   * A PATCH that is sent once; only a 429 (nothing applied) is sent again, after the vendor's reset time. The answer
-   * (the updated flag) is parsed; if it is malformed after the write applied, the caller's read-back settles it.
-   */
-  async function patch<T>(path: string, body: unknown, contentType: string, schema: z.ZodType<T>): Promise<T> {
-    const url = urlOf(path);
-    const res = await httpJson(
-      {
-        vendor: VENDOR,
-        method: 'PATCH',
-        url,
-        headers: { ...headers, 'content-type': contentType },
-        body,
-        timeoutMs: timeouts.writeMs,
-        idempotent: false,
-        rateLimitResends: MAX_WRITE_RATE_LIMIT_WAITS,
-        rateLimitResetMs: ldResetMs,
-        statusCodes,
-        redact: o.token,
-      },
-      http,
-    );
-    return parse(schema, res.body, 'PATCH', url);
-  }
-
-  return { get, allPages, patch, parse, timeouts };
+  const client = createVendorClient({
+    vendor: VENDOR,
+    baseUrl: o.baseUrl,
+    auth: { Authorization: o.token },
+    headers: { 'LD-API-Version': API_VERSION },
+    secrets: [o.token],
+    http: o.http,
+    timeouts: o.timeouts,
+    statusCodes: { 405: 'approval_required' },
+    rateLimitResetMs: ldResetMs,
+    writeRateLimitResends: 2,
+    maxPages: 200,
+  });
+  return {
+    get: client.read,
+    /** Follows `_links.next` (on the configured origin only) until it is absent or `enough` says stop. */
+    allPages<I>(first: string, schema: z.ZodType<LdPage<I>>, enough?: (items: I[]) => boolean): Promise<I[]> {
+      const paging: Paging<LdPage<I>, I> = {
+        kind: 'next-link',
+        next: (p) => p._links?.next?.href,
+        items: (p) => p.items,
+      };
+      return client.all(first, schema, paging, { enough });
+    },
+    /** Sent once; only a 429 (nothing applied) is sent again, after the vendor's reset time. */
+    patch: <T>(path: string, body: unknown, contentType: string, schema: z.ZodType<T>) =>
+      client.write('PATCH', path, body, schema, { contentType }),
+    parse: client.parse,
+    timeouts: client.timeouts,
+  };
 }
 
 export type LdClient = ReturnType<typeof createLdClient>;

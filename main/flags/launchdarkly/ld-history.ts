@@ -23,7 +23,7 @@ export function parseSpec(spec: string): { env?: string; flag?: string } {
   return out;
 }
 
-function actorOf(e: LdAuditEntry): string | undefined {
+export function actorOf(e: LdAuditEntry): string | undefined {
   if (e.member) {
     const name = [e.member.firstName, e.member.lastName].filter(Boolean).join(' ');
     return e.member.email ?? (name || undefined);
@@ -60,7 +60,12 @@ export function changesFromEntry(connectionId: string, e: LdAuditDetail, flagKey
     ...(e.comment ? { comment: e.comment } : {}),
     source: 'vendor' as const,
   };
-  const make = (kind: FlagChange['kind'], f: ChangeState | null, t: ChangeState | null, label?: string): FlagChange => ({
+  const make = (
+    kind: FlagChange['kind'],
+    f: ChangeState | null,
+    t: ChangeState | null,
+    label?: string,
+  ): FlagChange => ({
     ...base,
     id: `${connectionId}:${e._id}:${kind}`,
     kind,
@@ -72,22 +77,41 @@ export function changesFromEntry(connectionId: string, e: LdAuditDetail, flagKey
   if (!before && after) return [make('created', null, to)];
   if (before && after && !before.archived && after.archived) return [make('archived', from, to)];
   const out: FlagChange[] = [];
-  if (from && to && from.enabled !== to.enabled) out.push(make('enabled', { enabled: from.enabled }, { enabled: to.enabled }));
-  if (from && to && from.exposure !== to.exposure) out.push(make('exposure', { exposure: from.exposure }, { exposure: to.exposure }));
+  if (from && to && from.enabled !== to.enabled)
+    out.push(make('enabled', { enabled: from.enabled }, { enabled: to.enabled }));
+  if (from && to && from.exposure !== to.exposure)
+    out.push(make('exposure', { exposure: from.exposure }, { exposure: to.exposure }));
   if (out.length) return out;
   const cfgBefore = before?.environments?.[env];
   const cfgAfter = after?.environments?.[env];
-  if (cfgBefore && cfgAfter && JSON.stringify([cfgBefore.rules, cfgBefore.targets, cfgBefore.contextTargets]) !== JSON.stringify([cfgAfter.rules, cfgAfter.targets, cfgAfter.contextTargets])) {
+  if (
+    cfgBefore &&
+    cfgAfter &&
+    JSON.stringify([cfgBefore.rules, cfgBefore.targets, cfgBefore.contextTargets]) !==
+      JSON.stringify([cfgAfter.rules, cfgAfter.targets, cfgAfter.contextTargets])
+  ) {
     return [make('targeting', null, { targeting: text }, `targeting: ${text}`)];
   }
   return [make('other', null, null, text)];
 }
 
-export async function ldHistory(client: LdClient, connectionId: string, projectKey: string, range: HistoryRange): Promise<FlagChange[]> {
+export async function ldHistory(
+  client: LdClient,
+  connectionId: string,
+  projectKey: string,
+  range: HistoryRange,
+): Promise<FlagChange[]> {
   const spec = `proj/${projectKey}:env/${range.env ?? '*'}:flag/${range.flagKey ?? '*'}`;
   // `after`/`before` are exclusive in LaunchDarkly; widen by 1 ms so the range is inclusive.
-  const q = new URLSearchParams({ spec, after: String(range.from - 1), before: String(range.to + 1), limit: String(PAGE_LIMIT) });
-  const entries = await client.allPages(`/api/v2/auditlog?${q}`, LdAuditPage, (items) => items.some((i) => i.date < range.from));
+  const q = new URLSearchParams({
+    spec,
+    after: String(range.from - 1),
+    before: String(range.to + 1),
+    limit: String(PAGE_LIMIT),
+  });
+  const entries = await client.allPages(`/api/v2/auditlog?${q}`, LdAuditPage, (items) =>
+    items.some((i) => i.date < range.from),
+  );
 
   const seen = new Set<string>();
   const changes: FlagChange[] = [];
@@ -97,7 +121,9 @@ export async function ldHistory(client: LdClient, connectionId: string, projectK
     if (entry.kind && entry.kind !== 'flag') continue;
     const resources = entry.target?.resources ?? entry.accesses?.map((a) => a.resource ?? '') ?? [];
     const targets = resources.map(parseSpec).filter((r): r is { env: string; flag: string } => !!r.env && !!r.flag);
-    const relevant = targets.filter((t) => (!range.flagKey || t.flag === range.flagKey) && (!range.env || t.env === range.env));
+    const relevant = targets.filter(
+      (t) => (!range.flagKey || t.flag === range.flagKey) && (!range.env || t.env === range.env),
+    );
     if (relevant.length === 0) continue;
     const detail = await client.get(`/api/v2/auditlog/${encodeURIComponent(entry._id)}`, LdAuditDetail);
     for (const t of relevant) changes.push(...changesFromEntry(connectionId, detail, t.flag, t.env));

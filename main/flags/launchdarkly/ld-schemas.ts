@@ -11,7 +11,11 @@ const Link = z.looseObject({ href: z.string().optional() });
 const Links = z.record(z.string(), Link.nullable()).optional();
 
 export const LdEnvironment = z.looseObject({ key: z.string().min(1), name: z.string() });
-export const LdEnvironmentsPage = z.looseObject({ items: z.array(LdEnvironment), totalCount: z.number().optional(), _links: Links });
+export const LdEnvironmentsPage = z.looseObject({
+  items: z.array(LdEnvironment),
+  totalCount: z.number().optional(),
+  _links: Links,
+});
 
 const WeightedVariation = z.looseObject({
   variation: z.number().int().nonnegative(),
@@ -30,7 +34,10 @@ const Target = z.looseObject({ values: z.array(z.unknown()).optional() });
 export const LdFlagConfig = z.looseObject({
   on: z.boolean(),
   fallthrough: z
-    .looseObject({ variation: z.number().int().nonnegative().nullable().optional(), rollout: LdRollout.nullable().optional() })
+    .looseObject({
+      variation: z.number().int().nonnegative().nullable().optional(),
+      rollout: LdRollout.nullable().optional(),
+    })
     .optional(),
   offVariation: z.number().int().nonnegative().nullable().optional(),
   rules: z.array(z.unknown()).optional(),
@@ -58,7 +65,11 @@ export type LdFlag = z.infer<typeof LdFlag>;
 
 export const LdFlagsPage = z.looseObject({ items: z.array(LdFlag), totalCount: z.number().optional(), _links: Links });
 
-const Member = z.looseObject({ email: z.string().optional(), firstName: z.string().optional(), lastName: z.string().optional() });
+const Member = z.looseObject({
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+});
 
 export const LdAuditEntry = z.looseObject({
   _id: z.string().min(1),
@@ -80,5 +91,8 @@ export type LdAuditEntry = z.infer<typeof LdAuditEntry>;
 export const LdAuditPage = z.looseObject({ items: z.array(LdAuditEntry), _links: Links });
 
 /** The detail adds whole-flag snapshots before and after the change (parsed leniently later, per snapshot). */
-export const LdAuditDetail = LdAuditEntry.extend({ previousVersion: z.unknown().optional(), currentVersion: z.unknown().optional() });
+export const LdAuditDetail = LdAuditEntry.extend({
+  previousVersion: z.unknown().optional(),
+  currentVersion: z.unknown().optional(),
+});
 export type LdAuditDetail = z.infer<typeof LdAuditDetail>;

@@ -58,7 +58,10 @@ export function exposureOf(flag: LdFlag, cfg: LdFlagConfig): number | null {
 function targetingSummary(cfg: LdFlagConfig): string | undefined {
   const parts: string[] = [];
   const rules = cfg.rules?.length ?? 0;
-  const targets = [...(cfg.targets ?? []), ...(cfg.contextTargets ?? [])].reduce((n, t) => n + (t.values?.length ?? 0), 0);
+  const targets = [...(cfg.targets ?? []), ...(cfg.contextTargets ?? [])].reduce(
+    (n, t) => n + (t.values?.length ?? 0),
+    0,
+  );
   const prereqs = cfg.prerequisites?.length ?? 0;
   if (rules) parts.push(`${rules} targeting rule${rules === 1 ? '' : 's'}`);
   if (targets) parts.push(`${targets} individual target${targets === 1 ? '' : 's'}`);

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
-import { defaultHttpDeps, httpJson, safeTarget, type HttpDeps } from '../../net/http-client';
-import { parseUnleash } from './unleash-schemas';
+import { z } from 'zod';
+import type { HttpDeps } from '../../net/http-client';
+import { createVendorClient, type Query } from '../../net/vendor-client';
 
-/** Per-attempt deadlines (SECURITY.md: reads ≤ 10 s, writes ≤ 15 s). */
+/** Per-attempt deadlines (docs/security.md: reads ≤ 10 s, writes ≤ 15 s). */
 export const UNLEASH_READ_TIMEOUT_MS = 10_000;
 export const UNLEASH_WRITE_TIMEOUT_MS = 15_000;
 /** Reads are idempotent: up to 3 attempts with httpJson's capped, jittered backoff (≈0.25 s, ≈0.5 s). */
@@ -16,44 +16,61 @@ export interface UnleashApiOptions {
   http?: HttpDeps;
 }
 
-export type Query = Record<string, string | number | undefined>;
+export type { Query };
 
-/** The admin API as path → parsed body. Only this file touches the token. */
+/** Per-call read limits, for reads on a latency budget (a rollback's pre-read must not delay its write). */
+export interface ReadLimits {
+  timeoutMs?: number;
+  attempts?: number;
+}
+
+/**
+ * The admin API as path → parsed body, on the one vendor client (main/net/vendor-client.ts). Only this file
+ * touches the token, which the client masks in every error (a server may echo the Authorization header back).
+ */
 export function createUnleashApi(opts: UnleashApiOptions) {
-  const base = opts.url.replace(/\/+$/, '');
-  const http = opts.http ?? defaultHttpDeps;
-  const headers = { authorization: opts.token };
+  const client = createVendorClient({
+    vendor: 'Unleash',
+    baseUrl: opts.url,
+    auth: { authorization: opts.token },
+    secrets: [opts.token],
+    http: opts.http,
+    timeouts: { readMs: UNLEASH_READ_TIMEOUT_MS, writeMs: UNLEASH_WRITE_TIMEOUT_MS },
+    readAttempts: READ_ATTEMPTS,
+  });
 
-  function urlOf(path: string, query?: Query): string {
-    const u = new URL(`${base}${path}`);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
-    return u.toString();
+  /** A read that also returns the server's clock (its `Date` header, whole seconds), to place its event times. */
+  async function getDated<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    query?: Query,
+    limits?: ReadLimits,
+  ): Promise<{ body: z.infer<S>; serverDate?: number }> {
+    const res = await client.readAnswer(path, schema as z.ZodType<z.infer<S>>, {
+      query,
+      timeoutMs: limits?.timeoutMs,
+      attempts: limits?.attempts,
+    });
+    const date = Date.parse(res.headers.get('date') ?? '');
+    return { body: res.body, ...(Number.isNaN(date) ? {} : { serverDate: date }) };
   }
 
   return {
-    urlOf,
+    urlOf: client.url,
+    getDated,
+    /** The local clock the HTTP client uses (a fake one in tests). */
+    now: client.now,
 
-    async get<S extends z.ZodType>(path: string, schema: S, query?: Query): Promise<z.infer<S>> {
-      const url = urlOf(path, query);
-      const res = await httpJson(
-        { vendor: 'Unleash', method: 'GET', url, headers, timeoutMs: UNLEASH_READ_TIMEOUT_MS, idempotent: true, maxAttempts: READ_ATTEMPTS },
-        http,
-      );
-      return parseUnleash(schema, res.body, safeTarget('GET', url));
+    async get<S extends z.ZodType>(path: string, schema: S, query?: Query, limits?: ReadLimits): Promise<z.infer<S>> {
+      return (await getDated(path, schema, query, limits)).body;
     },
 
     /**
      * One write. `attempts` > 1 only for calls whose effect is absolute and which Unleash records once however
      * often they arrive (environment on/off); everything else is sent exactly once.
      */
-    async write(method: 'POST' | 'PATCH', path: string, body: unknown, attempts = 1): Promise<unknown> {
-      const url = urlOf(path);
-      const res = await httpJson(
-        { vendor: 'Unleash', method, url, headers, body, timeoutMs: UNLEASH_WRITE_TIMEOUT_MS, idempotent: attempts > 1, maxAttempts: attempts },
-        http,
-      );
-      return res.body;
-    },
+    write: (method: 'POST' | 'PATCH', path: string, body: unknown, attempts = 1): Promise<unknown> =>
+      client.write(method, path, body, z.unknown(), { attempts }),
   };
 }
 

@@ -3,6 +3,7 @@ import { changeLabel, type ChangeState, type FlagChange } from '../../../shared/
 import { RampartError } from '../../../shared/errors';
 import { UnleashStrategy, UnleashVariant, describeIssues, type UnleashEvent } from './unleash-schemas';
 import { UNLEASH_ROLLOUT_STRATEGY, parseRollout } from './unleash-state';
+import { changedStrategyFields } from './unleash-strategy-diff';
 
 /**
  * Unleash event log → Rampart FlagChange (chart markers). Event shapes: `src/lib/types/events.ts` at v6.10.1 and a
@@ -29,13 +30,17 @@ type Normalized = Pick<FlagChange, 'kind' | 'from' | 'to'> & { env: string };
 function strategyOf(event: UnleashEvent, field: 'data' | 'preData'): UnleashStrategy {
   const parsed = UnleashStrategy.safeParse(event[field]);
   if (!parsed.success) {
-    throw new RampartError('vendor_error', `Unleash: unexpected ${field} in event ${event.id} (${event.type}): ${describeIssues(parsed.error)}`);
+    throw new RampartError(
+      'vendor_error',
+      `Unleash: unexpected ${field} in event ${event.id} (${event.type}): ${describeIssues(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
 
 function envOf(event: UnleashEvent): string {
-  if (!event.environment) throw new RampartError('vendor_error', `Unleash: event ${event.id} (${event.type}) has no environment`);
+  if (!event.environment)
+    throw new RampartError('vendor_error', `Unleash: event ${event.id} (${event.type}) has no environment`);
   return event.environment;
 }
 
@@ -43,27 +48,15 @@ function isRollout(s: UnleashStrategy): boolean {
   return s.name === UNLEASH_ROLLOUT_STRATEGY && s.disabled !== true;
 }
 
-/** JSON with object keys sorted: Unleash's preData and data list the same fields in different orders. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
-
 /** What besides the rollout changed in a strategy update, in a few words. */
 function strategyDiff(before: UnleashStrategy, after: UnleashStrategy): string {
-  const same = (a: unknown, b: unknown): boolean => canonical(a ?? []) === canonical(b ?? []);
-  const what: string[] = [];
-  if (before.name !== after.name) what.push(`${before.name} → ${after.name}`);
-  if ((before.disabled ?? false) !== (after.disabled ?? false)) what.push(after.disabled ? 'strategy paused' : 'strategy resumed');
-  if (!same(before.constraints, after.constraints)) what.push('constraints changed');
-  if (!same(before.segments, after.segments)) what.push('segments changed');
-  if (!same(before.variants, after.variants)) what.push('variants changed');
-  const otherParameters = (s: UnleashStrategy) => Object.fromEntries(Object.entries(s.parameters ?? {}).filter(([k]) => k !== 'rollout'));
-  if (!same(otherParameters(before), otherParameters(after))) what.push('parameters changed');
+  const what = changedStrategyFields(before, after)
+    .filter((f) => f !== 'rollout')
+    .map((f) => {
+      if (f === 'name') return `${before.name} → ${after.name}`;
+      if (f === 'disabled') return after.disabled ? 'strategy paused' : 'strategy resumed';
+      return `${f} changed`;
+    });
   return what.length ? `${after.name}: ${what.join(', ')}` : `${after.name} updated`;
 }
 
@@ -76,7 +69,8 @@ function normalizeStrategyEvent(event: UnleashEvent, where: string): Normalized 
   }
   if (event.type === 'feature-strategy-remove') {
     const removed = strategyOf(event, 'preData');
-    if (isRollout(removed)) return { env, kind: 'exposure', from: { exposure: parseRollout(removed, where) }, to: null };
+    if (isRollout(removed))
+      return { env, kind: 'exposure', from: { exposure: parseRollout(removed, where) }, to: null };
     return { env, kind: 'targeting', from: null, to: { targeting: `removed ${removed.name} strategy` } };
   }
   const before = strategyOf(event, 'preData');
@@ -111,7 +105,12 @@ function normalizeKind(event: UnleashEvent, where: string): Normalized | null {
     case 'feature-environment-variants-updated': {
       const names = z.array(UnleashVariant).safeParse(event.data);
       const list = names.success ? names.data.map((v) => v.name).join(', ') : '';
-      return { env: envOf(event), kind: 'targeting', from: null, to: { targeting: list ? `variants: ${list}` : 'variants changed' } };
+      return {
+        env: envOf(event),
+        kind: 'targeting',
+        from: null,
+        to: { targeting: list ? `variants: ${list}` : 'variants changed' },
+      };
     }
     case 'feature-created':
       return { env: event.environment ?? ALL_ENVIRONMENTS, kind: 'created', from: null, to: null };

@@ -37,20 +37,31 @@ async function searchEvents(api: UnleashApi, project: string, range: HistoryRang
     const total = body.total ?? Infinity;
     if (body.events.length < PAGE || events.length >= total) return events;
   }
-  throw new RampartError('bad_request', `Unleash: more than ${MAX_PAGES * PAGE} flag events between ${day(range.from)} and ${day(range.to)}; choose a shorter range or one flag`);
+  throw new RampartError(
+    'bad_request',
+    `Unleash: more than ${MAX_PAGES * PAGE} flag events between ${day(range.from)} and ${day(range.to)}; choose a shorter range or one flag`,
+  );
 }
 
 /** Servers without the search endpoint (before 5.x): the per-flag list, or the project's events. */
-async function legacyEvents(api: UnleashApi, project: string, range: HistoryRange): Promise<UnleashEvent[]> {
+export async function legacyEvents(api: UnleashApi, project: string, range: HistoryRange): Promise<UnleashEvent[]> {
   const body = range.flagKey
     ? await api.get(`/api/admin/events/${encodeURIComponent(range.flagKey)}`, UnleashEventList)
     : await api.get('/api/admin/events', UnleashEventList, { project });
   return body.events.filter((e) => !e.project || e.project === project);
 }
 
-export async function unleashHistory(api: UnleashApi, connectionId: string, project: string, range: HistoryRange): Promise<FlagChange[]> {
+export async function unleashHistory(
+  api: UnleashApi,
+  connectionId: string,
+  project: string,
+  range: HistoryRange,
+): Promise<FlagChange[]> {
   if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.from > range.to) {
-    throw new RampartError('bad_request', `Unleash: history range must have from ≤ to (got ${range.from} … ${range.to})`);
+    throw new RampartError(
+      'bad_request',
+      `Unleash: history range must have from ≤ to (got ${range.from} … ${range.to})`,
+    );
   }
   let events: UnleashEvent[];
   try {

@@ -41,6 +41,7 @@ export type UnleashStrategy = z.infer<typeof UnleashStrategy>;
 
 /** A strategy as returned by GET/PATCH/POST …/strategies: here the id is always present. */
 export const UnleashStoredStrategy = UnleashStrategy.extend({ id: z.string() });
+export type UnleashStoredStrategy = z.infer<typeof UnleashStoredStrategy>;
 
 export const UnleashFeatureEnvironment = z.looseObject({
   name: z.string(),
@@ -60,7 +61,9 @@ export type UnleashFeature = z.infer<typeof UnleashFeature>;
 
 /** GET /api/admin/environments/project/:projectId */
 export const UnleashProjectEnvironments = z.looseObject({
-  environments: z.array(z.looseObject({ name: z.string(), enabled: z.boolean().nullish(), sortOrder: z.number().nullish() })),
+  environments: z.array(
+    z.looseObject({ name: z.string(), enabled: z.boolean().nullish(), sortOrder: z.number().nullish() }),
+  ),
 });
 
 /** GET /api/admin/search/features (6.x) — only the names; the full flag comes from the per-flag endpoint. */
@@ -91,7 +94,6 @@ export type UnleashEvent = z.infer<typeof UnleashEvent>;
 export const UnleashEventSearch = z.looseObject({ events: z.array(UnleashEvent), total: z.number().nullish() });
 /** GET /api/admin/events/:featureName and GET /api/admin/events?project= → {version, events, totalEvents} */
 export const UnleashEventList = z.looseObject({ events: z.array(UnleashEvent) });
-
 
 /** Parses a vendor body, or throws vendor_error naming the endpoint and the first problem. */
 export function parseUnleash<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { EnvState, FlagState } from '../../../shared/domain/flags';
 import { RampartError } from '../../../shared/errors';
-import type { UnleashConstraint, UnleashFeature, UnleashFeatureEnvironment, UnleashStrategy, UnleashVariant } from './unleash-schemas';
+import type {
+  UnleashConstraint,
+  UnleashFeature,
+  UnleashFeatureEnvironment,
+  UnleashStrategy,
+  UnleashVariant,
+} from './unleash-schemas';
 
 /**
  * How an Unleash environment maps onto Rampart's exposure. Reads and writes use the same choice (pickRollout), so
@@ -53,7 +59,10 @@ export function parseRollout(strategy: UnleashStrategy, where: string): number {
   const raw = strategy.parameters?.rollout;
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(n) || n < 0 || n > 100) {
-    throw new RampartError('vendor_error', `Unleash: unexpected rollout ${JSON.stringify(raw ?? null)} in the ${strategy.name} strategy of ${where} (expected "0"–"100")`);
+    throw new RampartError(
+      'vendor_error',
+      `Unleash: unexpected rollout ${JSON.stringify(raw ?? null)} in the ${strategy.name} strategy of ${where} (expected "0"–"100")`,
+    );
   }
   return n;
 }

@@ -4,16 +4,19 @@ import type { Environment, FlagState, FlagStoreCapabilities } from '../../../sha
 import { isRampartError } from '../../../shared/errors';
 import type { HttpDeps } from '../../net/http-client';
 import type { FlagStore } from '../flag-store';
-import { createUnleashApi, featurePath, type UnleashApi } from './unleash-api';
+import { createUnleashApi, type UnleashApi } from './unleash-api';
 import { unleashHistory } from './unleash-history';
-import { UnleashFeature, UnleashFeatureSearch, UnleashProjectEnvironments, UnleashProjectFeatures } from './unleash-schemas';
+import { reachOf, rollbackUnleash } from './unleash-kill-switch';
+import { UnleashFeatureSearch, UnleashProjectEnvironments, UnleashProjectFeatures } from './unleash-schemas';
+import { createSnapshotCache, readFlag } from './unleash-snapshots';
 import { toFlagState } from './unleash-state';
-import { setUnleashEnabled, setUnleashExposure } from './unleash-writes';
+import { setUnleashEnabled, setUnleashExposure, type UnleashWriteContext } from './unleash-writes';
 
 /**
  * Unleash OSS 6.x through its admin API (an admin API token or a personal access token, sent raw in
  * `Authorization`). What maps to what (exposure, variants, targeting) is in unleash-state.ts; the event log →
- * chart markers in unleash-events.ts; the write rules in unleash-writes.ts.
+ * chart markers in unleash-events.ts; the write rules in unleash-writes.ts, the concurrent-edit check after them in
+ * unleash-write-check.ts; the kill switch and its read-back proof in unleash-kill-switch.ts.
  */
 export interface UnleashStoreOptions {
   connection: z.infer<typeof UnleashConnection>;
@@ -50,7 +53,11 @@ async function flagNames(api: UnleashApi, project: string): Promise<string[]> {
   try {
     const names: string[] = [];
     for (let offset = 0; ; offset += FEATURE_PAGE) {
-      const page = await api.get('/api/admin/search/features', UnleashFeatureSearch, { project: `IS:${project}`, offset, limit: FEATURE_PAGE });
+      const page = await api.get('/api/admin/search/features', UnleashFeatureSearch, {
+        project: `IS:${project}`,
+        offset,
+        limit: FEATURE_PAGE,
+      });
       names.push(...page.features.map((f) => f.name));
       if (page.features.length < FEATURE_PAGE || names.length >= (page.total ?? Infinity)) return names;
     }
@@ -66,10 +73,16 @@ export function createUnleashStore(opts: UnleashStoreOptions): FlagStore {
   const { connection } = opts;
   const project = connection.project;
   const api = createUnleashApi({ url: connection.url, token: opts.token, http: opts.http });
+  // Every read is remembered by version, so a write handed the rollout service's read need not read again.
+  const snapshots = createSnapshotCache();
+  const ctx: UnleashWriteContext = { api, project, snapshots };
 
   /** The project's environments; Unleash also returns ones not enabled for the project (e.g. the hidden `default`). */
   async function environments(): Promise<Environment[]> {
-    const body = await api.get(`/api/admin/environments/project/${encodeURIComponent(project)}`, UnleashProjectEnvironments);
+    const body = await api.get(
+      `/api/admin/environments/project/${encodeURIComponent(project)}`,
+      UnleashProjectEnvironments,
+    );
     return body.environments
       .filter((e) => e.enabled !== false)
       .sort((a, b) => (a.sortOrder ?? 0) - (b.sortOrder ?? 0))
@@ -79,7 +92,8 @@ export function createUnleashStore(opts: UnleashStoreOptions): FlagStore {
   /** A flag archived or deleted between the listing and its fetch is left out, not an error for the whole list. */
   async function listedFlag(flagKey: string, envKeys: ReadonlySet<string>): Promise<FlagState | undefined> {
     try {
-      return toFlagState(await api.get(featurePath(project, flagKey), UnleashFeature), envKeys);
+      const { feature } = await readFlag(api, project, snapshots, flagKey);
+      return toFlagState(feature, envKeys);
     } catch (e) {
       if (isRampartError(e) && e.code === 'not_found') return undefined;
       throw e;
@@ -100,12 +114,19 @@ export function createUnleashStore(opts: UnleashStoreOptions): FlagStore {
 
     // One request: the per-flag endpoint lists only the environments enabled for the project (a read-back after
     // a rollback is on the latency budget).
-    getFlag: async (flagKey) => toFlagState(await api.get(featurePath(project, flagKey), UnleashFeature)),
+    getFlag: async (flagKey) => (await readFlag(api, project, snapshots, flagKey)).flag,
 
     history: (range) => unleashHistory(api, connection.id, project, range),
 
-    setExposure: (flagKey, env, percent, writeOpts) => setUnleashExposure(api, project, flagKey, env, percent, writeOpts),
+    setExposure: (flagKey, env, percent, writeOpts) => setUnleashExposure(ctx, flagKey, env, percent, writeOpts),
 
     setEnabled: (flagKey, env, on) => setUnleashEnabled(api, project, flagKey, env, on),
+
+    rollback: (flagKey, env, rollbackOpts) => rollbackUnleash(ctx, connection.rollbackMode, flagKey, env, rollbackOpts),
+
+    async treatmentReach(flagKey, env) {
+      const { feature } = await readFlag(api, project, snapshots, flagKey);
+      return reachOf(feature.environments.find((e) => e.name === env));
+    },
   };
 }

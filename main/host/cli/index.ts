@@ -1,23 +1,55 @@
 import { isRampartError } from '../../../shared/errors';
-import { parse, UsageError } from './args';
+import { allowEnvOption, dataDirOption, GLOBAL_OPTIONS, parse, UsageError } from './args';
 import { flagCommands, type Command } from './commands';
+import { judgeCommands } from './commands-judge';
+import { commandHelp, groupHelp } from './commands-help';
 import { serveCommand } from './serve';
 import { connectionCommands } from './commands-connections';
 import { watchCommands } from './commands-watches';
+import { planCommands } from './commands-plans';
+import { autopilotCommand } from './autopilot';
+import { lifecycleCommands } from './commands-lifecycle';
 import { defaultDataDir, openRuntime, VERSION } from './runtime';
 import type { Registrar } from '../registrar';
 
-const COMMANDS: Record<string, Command> = { serve: serveCommand, ...flagCommands, ...connectionCommands, ...watchCommands };
+const COMMANDS: Record<string, Command> = {
+  serve: serveCommand,
+  ...flagCommands,
+  ...judgeCommands,
+  ...connectionCommands,
+  ...watchCommands,
+  ...planCommands,
+  ...lifecycleCommands,
+  autopilot: autopilotCommand,
+};
 
 function help(): string {
   return [
     `rampart ${VERSION} — watch a feature-flag rollout against its metrics; ramp or roll it back.`,
     '',
-    'Commands (every command takes --json and --data-dir D; default data dir: $RAMPART_HOME or ~/.config/rampart):',
+    'Commands (every command takes --json, --data-dir D and --allow-env VAR; default data dir: $RAMPART_HOME or ~/.config/rampart):',
     ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
     '',
     'With no --connection, commands act on the demo workspace.',
   ].join('\n');
+}
+
+/**
+ * `rampart --data-dir D plan list` as well as `rampart plan list --data-dir D` (tester 2, F12): global options written
+ * before the command are moved after it, where the command's parser reads them.
+ */
+export function hoistGlobalOptions(argv: string[]): string[] {
+  const before: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('--')) {
+    const name = argv[i].slice(2).split('=')[0];
+    const spec = GLOBAL_OPTIONS[name];
+    if (!spec || name === 'help') break;
+    const takesValue = spec.type === 'string' && !argv[i].includes('=');
+    before.push(...argv.slice(i, i + (takesValue ? 2 : 1)));
+    i += takesValue ? 2 : 1;
+  }
+  return [...argv.slice(i), ...before];
 }
 
 /** Longest command name matching the leading words: "flags list" before "flags". */
@@ -30,18 +62,31 @@ function findCommand(argv: string[]): { name: string; rest: string[] } | undefin
 }
 
 /** Runs the CLI; returns the exit code. Errors print one line naming the problem (exit 2 usage, 1 failure). */
-export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void } = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: { out: (s: string) => void; err: (s: string) => void } = {
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+  },
+): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(help());
-    return argv.length === 0 ? 2 : 0;
+    return 0;
   }
   if (argv[0] === '--version') {
     io.out(VERSION);
     return 0;
   }
+  argv = hoistGlobalOptions(argv);
   const found = findCommand(argv);
   if (!found) {
-    io.err(`rampart: unknown command '${argv.slice(0, 2).join(' ')}'. Run 'rampart --help' for the list.`);
+    const group = groupHelp(COMMANDS, argv);
+    if (group) {
+      (group.ok ? io.out : io.err)(group.text);
+      return group.ok ? 0 : 2;
+    }
+    const words = argv.slice(0, 2).filter((w, i) => !w.startsWith('-') && (i === 0 || !argv[0].startsWith('-')));
+    io.err(`rampart: unknown command '${words.join(' ') || argv[0]}'. Run 'rampart --help' for the list.`);
     return 2;
   }
   const command = COMMANDS[found.name];
@@ -49,17 +94,19 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
   try {
     const { values, positionals } = parse(found.rest, command.options);
     if (values.help) {
-      io.out(command.usage);
+      io.out(commandHelp(found.name, command));
       return 0;
     }
-    const dataDir = (values['data-dir'] as string | undefined) ?? defaultDataDir();
+    const dataDir = dataDirOption(values, () => defaultDataDir());
+    const allowEnv = allowEnvOption(values);
     return await command.run({
       values: { ...values, 'data-dir': dataDir } as Record<string, string | boolean | undefined>,
       positionals,
       json: values.json === true,
-      registrar: (): Registrar => (runtime ??= openRuntime(dataDir)).registrar,
-      core: () => (runtime ??= openRuntime(dataDir)).core,
+      registrar: (): Registrar => (runtime ??= openRuntime(dataDir, { allowEnv })).registrar,
+      core: () => (runtime ??= openRuntime(dataDir, { allowEnv })).core,
       out: io.out,
+      err: io.err,
       now: Date.now(),
     });
   } catch (e) {
@@ -67,7 +114,9 @@ export async function main(argv: string[], io: { out: (s: string) => void; err: 
     const message = isRampartError(e) ? e.message : e instanceof Error ? e.message : String(e);
     // One line that names the problem; the usage is one `--help` away.
     io.err(`rampart ${found.name}: ${message}${usage ? ` (see 'rampart ${found.name} --help')` : ''}`);
-    return usage ? 2 : isRampartError(e) && e.code === 'bad_request' ? 2 : 1;
+    return usage || (isRampartError(e) && (e.code === 'bad_request' || e.code === 'not_found'))
+      ? 2
+      : (command.failureExit ?? 1);
   } finally {
     runtime?.core.close();
   }

@@ -5,7 +5,8 @@ import type { DatadogConnection as DatadogConnectionSchema } from '../../../shar
 import { RampartError, isRampartError } from '../../../shared/errors';
 import { defaultHttpDeps, type HttpDeps } from '../../net/http-client';
 import { traceMetricsQuery, withSpan } from '../../telemetry/tracing';
-import type { MetricsCapabilities, MetricsProvider, Series } from '../metrics-provider';
+import type { MetricName, MetricsCapabilities, MetricsProvider, Series } from '../metrics-provider';
+import { checkDatadog, datadogListMetrics } from './datadog-discovery';
 import { chooseStepMs } from '../prometheus/step';
 import { DatadogTransport } from './http-library';
 import { parseDatadogQuery, toV1Expression, type DatadogQueryPlan } from './query-plan';
@@ -16,7 +17,7 @@ export type DatadogConnection = z.infer<typeof DatadogConnectionSchema>;
 
 export interface DatadogProviderDeps {
   http?: HttpDeps;
-  /** Per-attempt deadline; SECURITY.md caps metrics calls at 10 s. */
+  /** Per-attempt deadline; docs/security.md caps metrics calls at 10 s. */
   timeoutMs?: number;
   /** Attempts for a metric query (429 / 502–504 / network errors). Events are sent once. */
   maxAttempts?: number;
@@ -54,6 +55,8 @@ export interface PostedEvent {
 
 export interface DatadogProvider extends MetricsProvider {
   postEvent(event: FlagEvent, signal?: AbortSignal): Promise<PostedEvent>;
+  /** Metric search; `like` narrows it (Datadog's search needs a term). */
+  listMetrics(signal?: AbortSignal, like?: string): Promise<MetricName[]>;
 }
 
 /** Datadog keeps a series to at most 1,500 points (docs: dashboards/functions/rollup). */
@@ -62,7 +65,11 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const TITLE_MAX = 100;
 const TEXT_MAX = 4_000;
 
-const CAPABILITIES: MetricsCapabilities = { maxPointsPerSeries: DATADOG_MAX_POINTS, nativePercentiles: true, timeUnit: 'ms' };
+const CAPABILITIES: MetricsCapabilities = {
+  maxPointsPerSeries: DATADOG_MAX_POINTS,
+  nativePercentiles: true,
+  timeUnit: 'ms',
+};
 
 function shown(query: string): string {
   const oneLine = query.replace(/\s+/g, ' ').trim();
@@ -73,7 +80,10 @@ function shown(query: string): string {
 function explainQueryError(e: unknown, query: string): unknown {
   if (!isRampartError(e)) {
     const why = e instanceof Error ? e.message : String(e);
-    return new RampartError('vendor_error', `Datadog: malformed response (${why.slice(0, 200)}) — query: ${shown(query)}`);
+    return new RampartError(
+      'vendor_error',
+      `Datadog: malformed response (${why.slice(0, 200)}) — query: ${shown(query)}`,
+    );
   }
   const status = (e.details as { status?: number } | undefined)?.status;
   if (e.code === 'unauthorized') {
@@ -86,8 +96,15 @@ function explainQueryError(e: unknown, query: string): unknown {
   if (e.code === 'bad_request') {
     const body = (e.details as { body?: { errors?: unknown } } | undefined)?.body;
     const errors = Array.isArray(body?.errors) ? body.errors.map(String).join('; ') : e.message;
-    return new RampartError('bad_request', `Datadog rejected the query (HTTP ${status ?? 400}): ${errors} — query: ${shown(query)}`, e.details);
+    return new RampartError(
+      'bad_request',
+      `Datadog rejected the query (HTTP ${status ?? 400}): ${errors} — query: ${shown(query)}`,
+      e.details,
+    );
   }
+  // A malformed answer (response.ts) or a server error names the query it answered, like every other query error.
+  if (e.code === 'vendor_error')
+    return new RampartError('vendor_error', `${e.message} — query: ${shown(query)}`, e.details);
   return e;
 }
 
@@ -106,16 +123,29 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
       // nothing touches the client's module-global server list.
       baseServer: new client.BaseServerConfiguration(baseUrl, {}),
       authMethods: { apiKeyAuth: apiKey, appKeyAuth: appKey },
-      httpApi: new DatadogTransport({ http, timeoutMs, idempotent, maxAttempts: idempotent ? deps.maxAttempts : 1, signal }),
+      httpApi: new DatadogTransport({
+        http,
+        timeoutMs,
+        idempotent,
+        maxAttempts: idempotent ? deps.maxAttempts : 1,
+        signal,
+      }),
     });
   }
 
   function requireKeys(needAppKey: boolean): void {
     if (!apiKey) throw new RampartError('unauthorized', `Datadog: connection "${connection.id}" has no API key set`);
-    if (needAppKey && !appKey) throw new RampartError('unauthorized', `Datadog: connection "${connection.id}" has no application key set`);
+    if (needAppKey && !appKey)
+      throw new RampartError('unauthorized', `Datadog: connection "${connection.id}" has no application key set`);
   }
 
-  async function queryV2(plan: DatadogQueryPlan, from: number, to: number, intervalMs: number, signal?: AbortSignal): Promise<ParsedSeries> {
+  async function queryV2(
+    plan: DatadogQueryPlan,
+    from: number,
+    to: number,
+    intervalMs: number,
+    signal?: AbortSignal,
+  ): Promise<ParsedSeries> {
     const { v2 } = await datadogClient();
     const response = await new v2.MetricsApi(await configuration(true, signal)).queryTimeseriesData({
       body: {
@@ -134,7 +164,12 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
     return v2ToSeries(response);
   }
 
-  async function queryV1(plan: DatadogQueryPlan, from: number, to: number, signal?: AbortSignal): Promise<ParsedSeries> {
+  async function queryV1(
+    plan: DatadogQueryPlan,
+    from: number,
+    to: number,
+    signal?: AbortSignal,
+  ): Promise<ParsedSeries> {
     const { v1 } = await datadogClient();
     const response = await new v1.MetricsApi(await configuration(true, signal)).queryMetrics({
       from: Math.floor(from / 1000),
@@ -144,68 +179,113 @@ export function createDatadogProvider(opts: DatadogProviderOptions): DatadogProv
     return v1ToSeries(response);
   }
 
-  async function range(query: string, from: number, to: number, stepMs: number, signal?: AbortSignal): Promise<Series[]> {
+  async function range(
+    query: string,
+    from: number,
+    to: number,
+    stepMs: number,
+    signal?: AbortSignal,
+  ): Promise<Series[]> {
     const interval = chooseStepMs(from, to, stepMs, DATADOG_MAX_POINTS);
-    return traceMetricsQuery({ provider: 'datadog', connectionId: connection.id, query, from, to, stepMs: interval }, async (span) => {
-      const plan = parseDatadogQuery(query);
-      requireKeys(true);
-      span.setAttribute('rampart.datadog.api', api);
-      let parsed: ParsedSeries;
-      try {
-        if (api === 'v2') {
-          try {
-            parsed = await queryV2(plan, from, to, interval, signal);
-          } catch (e) {
-            if (!(isRampartError(e) && e.code === 'not_found')) throw e;
-            api = 'v1'; // this site or proxy has no v2 query endpoint
-            span.setAttribute('rampart.datadog.api', 'v1');
+    return traceMetricsQuery(
+      { provider: 'datadog', connectionId: connection.id, query, from, to, stepMs: interval },
+      async (span) => {
+        const plan = parseDatadogQuery(query);
+        requireKeys(true);
+        span.setAttribute('rampart.datadog.api', api);
+        let parsed: ParsedSeries;
+        try {
+          if (api === 'v2') {
+            try {
+              parsed = await queryV2(plan, from, to, interval, signal);
+            } catch (e) {
+              if (!(isRampartError(e) && e.code === 'not_found')) throw e;
+              api = 'v1'; // this site or proxy has no v2 query endpoint
+              span.setAttribute('rampart.datadog.api', 'v1');
+              parsed = await queryV1(plan, from, to, signal);
+            }
+          } else {
             parsed = await queryV1(plan, from, to, signal);
           }
-        } else {
-          parsed = await queryV1(plan, from, to, signal);
+        } catch (e) {
+          throw explainQueryError(e, query);
         }
-      } catch (e) {
-        throw explainQueryError(e, query);
-      }
-      if (parsed.errors) {
-        if (parsed.series.length === 0) {
-          throw new RampartError('bad_request', `Datadog could not run the query: ${parsed.errors} — query: ${shown(query)}`);
+        if (parsed.errors) {
+          if (parsed.series.length === 0) {
+            throw new RampartError(
+              'bad_request',
+              `Datadog could not run the query: ${parsed.errors} — query: ${shown(query)}`,
+            );
+          }
+          deps.onWarnings?.([parsed.errors], query);
         }
-        deps.onWarnings?.([parsed.errors], query);
-      }
-      return parsed.series;
-    });
+        return parsed.series;
+      },
+    );
   }
 
   async function postEvent(event: FlagEvent, signal?: AbortSignal): Promise<PostedEvent> {
-    if (!event.flagKey || !event.env) throw new RampartError('bad_request', 'Datadog event: flagKey and env are required');
-    return withSpan('rampart.datadog.event', { 'rampart.connection.id': connection.id, 'feature_flag.key': event.flagKey }, async () => {
-      requireKeys(false);
-      const title = event.title.length > TITLE_MAX ? `${event.title.slice(0, TITLE_MAX - 1)}…` : event.title;
-      const text = event.text.length > TEXT_MAX ? `${event.text.slice(0, TEXT_MAX - 1)}…` : event.text;
-      try {
-        const { v1 } = await datadogClient();
-        const res = await new v1.EventsApi(await configuration(false, signal)).createEvent({
-          body: {
-            title,
-            text,
-            tags: [`flag:${event.flagKey}`, `env:${event.env}`],
-            alertType: event.alertType ?? 'info',
-            ...(event.at !== undefined ? { dateHappened: Math.floor(event.at / 1000) } : {}),
-          },
-        });
-        const id = res.event?.idStr ?? (res.event?.id !== undefined ? String(res.event.id) : undefined);
-        if (!id) throw new RampartError('vendor_error', 'Datadog: malformed event response (no event id)');
-        return { id, url: res.event?.url };
-      } catch (e) {
-        if (isRampartError(e)) {
-          if (e.code === 'unauthorized') throw new RampartError('unauthorized', `${e.message} — check the API key`, e.details);
-          throw e;
+    if (!event.flagKey || !event.env)
+      throw new RampartError('bad_request', 'Datadog event: flagKey and env are required');
+    return withSpan(
+      'rampart.datadog.event',
+      { 'rampart.connection.id': connection.id, 'feature_flag.key': event.flagKey },
+      async () => {
+        requireKeys(false);
+        const title = event.title.length > TITLE_MAX ? `${event.title.slice(0, TITLE_MAX - 1)}…` : event.title;
+        const text = event.text.length > TEXT_MAX ? `${event.text.slice(0, TEXT_MAX - 1)}…` : event.text;
+        try {
+          const { v1 } = await datadogClient();
+          const res = await new v1.EventsApi(await configuration(false, signal)).createEvent({
+            body: {
+              title,
+              text,
+              tags: [`flag:${event.flagKey}`, `env:${event.env}`],
+              alertType: event.alertType ?? 'info',
+              ...(event.at !== undefined ? { dateHappened: Math.floor(event.at / 1000) } : {}),
+            },
+          });
+          const id = res.event?.idStr ?? (res.event?.id !== undefined ? String(res.event.id) : undefined);
+          if (!id) throw new RampartError('vendor_error', 'Datadog: malformed event response (no event id)');
+          return { id, url: res.event?.url };
+        } catch (e) {
+          if (isRampartError(e)) {
+            if (e.code === 'unauthorized')
+              throw new RampartError('unauthorized', `${e.message} — check the API key`, e.details);
+            throw e;
+          }
+          throw new RampartError(
+            'vendor_error',
+            `Datadog: malformed event response (${e instanceof Error ? e.message : String(e)})`,
+          );
         }
-        throw new RampartError('vendor_error', `Datadog: malformed event response (${e instanceof Error ? e.message : String(e)})`);
-      }
-    });
+      },
+    );
   }
 
-  return { connectionId: connection.id, capabilities: () => CAPABILITIES, range, postEvent };
+  return {
+    connectionId: connection.id,
+    capabilities: () => CAPABILITIES,
+    range,
+    postEvent,
+    listMetrics: async (signal?: AbortSignal, like?: string) => {
+      requireKeys(true);
+      try {
+        return await datadogListMetrics(configuration, like, signal);
+      } catch (e) {
+        throw explainQueryError(e, `metrics:${like ?? 'http.server'}`);
+      }
+    },
+    check: async (probe, signal) => {
+      if (!apiKey || !appKey)
+        return [
+          {
+            name: 'API key',
+            ok: false,
+            detail: `connection "${connection.id}" has no ${!apiKey ? 'API key' : 'application key'} set`,
+          },
+        ];
+      return checkDatadog(configuration, probe, range, signal);
+    },
+  };
 }

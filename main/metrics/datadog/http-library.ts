@@ -10,7 +10,9 @@ import { httpJson, type HttpCall, type HttpDeps } from '../../net/http-client';
  * client only takes one AbortSignal for the whole configuration), retries only for idempotent calls, and a wait
  * of at least `X-RateLimit-Reset` seconds before retrying a 429, capped so a far-away reset is reported instead of
  * waited for (the client's retry would sleep the full reset, however long, and retries POSTs blindly).
- * The client's own retry stays off (`enableRetry` defaults to false).
+ * The client's own retry stays off (`enableRetry` defaults to false). It also gets httpJson's redaction: the
+ * DD-API-KEY / DD-APPLICATION-KEY header values are masked in every answer the client reads (a body echoing a key
+ * would otherwise reach the client's ApiException text, and from there errors, series labels and the audit).
  */
 export interface DatadogTransportOptions {
   http: HttpDeps;
@@ -37,7 +39,8 @@ export class DatadogTransport implements client.HttpLibrary {
     const method = request.getHttpMethod() as string as HttpCall['method'];
     if (!METHODS.has(method)) throw new RampartError('internal', `Datadog: unsupported HTTP method ${method}`);
     const body = request.getBody();
-    if (body !== undefined && typeof body !== 'string') throw new RampartError('internal', 'Datadog: unexpected non-text request body');
+    if (body !== undefined && typeof body !== 'string')
+      throw new RampartError('internal', 'Datadog: unexpected non-text request body');
 
     // Lower-case names, so the client's "Accept" replaces httpJson's default "accept" instead of doubling it.
     const headers: Record<string, string> = {};

@@ -29,11 +29,15 @@ function planError(text: string, why: string): RampartError {
 export function parseDatadogQuery(text: string): DatadogQueryPlan {
   const trimmed = text.trim();
   if (trimmed.length === 0) throw planError(text, 'the query is empty');
-  if (!trimmed.includes(';') && !/^formula\s*=/.test(trimmed)) return { queries: [{ name: 'a', query: trimmed }], formula: 'a' };
+  if (!trimmed.includes(';') && !/^formula\s*=/.test(trimmed))
+    return { queries: [{ name: 'a', query: trimmed }], formula: 'a' };
 
   let formula: string | undefined;
   const queries: NamedQuery[] = [];
-  for (const segment of trimmed.split(';').map((s) => s.trim()).filter((s) => s.length > 0)) {
+  for (const segment of trimmed
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)) {
     const m = SEGMENT.exec(segment);
     if (!m) throw planError(text, `"${segment.slice(0, 60)}" is not "name = query"`);
     const [, name, body] = m;
@@ -41,7 +45,8 @@ export function parseDatadogQuery(text: string): DatadogQueryPlan {
       if (formula !== undefined) throw planError(text, 'more than one formula');
       formula = body.trim();
     } else {
-      if (!NAME.test(name)) throw planError(text, `query name "${name}" must be lower-case letters, digits and _ (e.g. a, b, errors)`);
+      if (!NAME.test(name))
+        throw planError(text, `query name "${name}" must be lower-case letters, digits and _ (e.g. a, b, errors)`);
       if (queries.some((q) => q.name === name)) throw planError(text, `query "${name}" is defined twice`);
       queries.push({ name, query: body.trim() });
     }
@@ -53,7 +58,8 @@ export function parseDatadogQuery(text: string): DatadogQueryPlan {
   }
   const defined = new Set(queries.map((q) => q.name));
   for (const [, id] of formula.matchAll(FORMULA_IDENTIFIER)) {
-    if (!defined.has(id)) throw planError(text, `the formula uses "${id}", which is not one of the queries (${[...defined].join(', ')})`);
+    if (!defined.has(id))
+      throw planError(text, `the formula uses "${id}", which is not one of the queries (${[...defined].join(', ')})`);
   }
   return { queries, formula };
 }

@@ -13,7 +13,9 @@ const V2Timeseries = z.object({
     .object({
       attributes: z
         .object({
-          series: z.array(z.object({ groupTags: z.array(z.string()).nullish(), queryIndex: z.number().nullish() })).nullish(),
+          series: z
+            .array(z.object({ groupTags: z.array(z.string()).nullish(), queryIndex: z.number().nullish() }))
+            .nullish(),
           times: z.array(z.number()).nullish(),
           values: z.array(z.array(z.number().nullable())).nullish(),
         })
@@ -71,13 +73,17 @@ function checked<T>(schema: z.ZodType<T>, value: unknown, api: string): T {
 export function v2ToSeries(response: unknown): ParsedSeries {
   const body = checked(V2Timeseries, response, 'timeseries');
   const attrs = body.data?.attributes;
+  // Every field is optional in the client's model, but an answer with neither data nor errors is not an empty
+  // result: it is not a timeseries response at all (an HTML error page, `{}` from a proxy), never "no data".
+  if (!attrs && !body.errors) throw malformed('timeseries', 'neither data.attributes nor errors');
   const times = attrs?.times ?? [];
   const meta = attrs?.series ?? [];
   const rows = attrs?.values ?? [];
   if (rows.length !== meta.length) throw malformed('timeseries', `${meta.length} series but ${rows.length} value rows`);
   const series = meta.map((m, i) => {
     const row = rows[i];
-    if (row.length !== times.length) throw malformed('timeseries', `series ${i} has ${row.length} values for ${times.length} times`);
+    if (row.length !== times.length)
+      throw malformed('timeseries', `series ${i} has ${row.length} values for ${times.length} times`);
     const v = new Float64Array(row.length);
     for (let k = 0; k < row.length; k++) v[k] = row[k] ?? NaN;
     return { labels: tagsToLabels(m.groupTags ?? []), t: Float64Array.from(times), v };
@@ -88,6 +94,7 @@ export function v2ToSeries(response: unknown): ParsedSeries {
 /** v1: `pointlist` of [ms, value|null] per series (from/to go in as SECONDS, points come out in ms). */
 export function v1ToSeries(response: unknown): ParsedSeries {
   const body = checked(V1Query, response, 'query');
+  if (!body.series && !body.status && !body.error) throw malformed('query', 'neither series nor status');
   const series = (body.series ?? []).map((s) => {
     const points = [...(s.pointlist ?? [])].sort((a, b) => a[0] - b[0]);
     const t = new Float64Array(points.length);

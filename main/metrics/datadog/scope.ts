@@ -12,7 +12,10 @@ const DATADOG_TAG_KEY = /^[A-Za-z][A-Za-z0-9_.\-/]{0,199}$/;
 export function validateDatadogScope(scope: string): string {
   const s = scope.trim();
   if (s.length === 0) {
-    throw new RampartError('bad_request', 'Datadog selector is empty: give a scope such as service:checkout,env:prod (what goes inside {…})');
+    throw new RampartError(
+      'bad_request',
+      'Datadog selector is empty: give a scope such as service:checkout,env:prod (what goes inside {…})',
+    );
   }
   const bad = [...s].findIndex((c) => !DATADOG_SCOPE.test(c));
   if (bad >= 0) {
@@ -26,13 +29,17 @@ export function validateDatadogScope(scope: string): string {
     depth += c === '(' ? 1 : c === ')' ? -1 : 0;
     if (depth < 0) break;
   }
-  if (depth !== 0) throw new RampartError('bad_request', `Datadog selector has unbalanced parentheses: ${JSON.stringify(s)}`);
+  if (depth !== 0)
+    throw new RampartError('bad_request', `Datadog selector has unbalanced parentheses: ${JSON.stringify(s)}`);
   return s;
 }
 
 export function validateDatadogTagKey(tag: string): string {
   if (!DATADOG_TAG_KEY.test(tag)) {
-    throw new RampartError('bad_request', `Datadog variant tag must be a tag key such as feature_flag.result.variant, got ${JSON.stringify(tag)}`);
+    throw new RampartError(
+      'bad_request',
+      `Datadog variant tag must be a tag key such as feature_flag.result.variant, got ${JSON.stringify(tag)}`,
+    );
   }
   return tag;
 }

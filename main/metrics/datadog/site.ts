@@ -33,7 +33,10 @@ export function datadogBaseUrl(site: string): string {
       throw new RampartError('bad_request', `Datadog: site ${JSON.stringify(s)} is not a valid URL`);
     }
     if (url.username || url.password || url.search || url.hash) {
-      throw new RampartError('bad_request', 'Datadog: a site URL must not carry credentials, a query string or a fragment');
+      throw new RampartError(
+        'bad_request',
+        'Datadog: a site URL must not carry credentials, a query string or a fragment',
+      );
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
   }

@@ -59,10 +59,46 @@ export function matrixToSeries(body: PromRangeSuccess, grid: Grid): Series[] {
       const ms = Math.round(seconds * 1000);
       const k = Math.round((ms - grid.startMs) / grid.stepMs);
       if (k < 0 || k >= grid.count || Math.abs(t[k] - ms) > 1) {
-        throw new RampartError('vendor_error', `Prometheus: malformed response: sample at ${ms} ms is not on the query's step grid`);
+        throw new RampartError(
+          'vendor_error',
+          `Prometheus: malformed response: sample at ${ms} ms is not on the query's step grid`,
+        );
       }
       v[k] = sampleValue(text);
     }
     return { labels: { ...metric }, t, v };
   });
 }
+
+/** `/api/v1/query` answer: an instant vector, or a scalar (e.g. `vector(1)` is a vector, `1` a scalar). */
+export const PromInstantSuccess = z.object({
+  status: z.literal('success'),
+  data: z.discriminatedUnion('resultType', [
+    z.object({
+      resultType: z.literal('vector'),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: PromSample.optional() })),
+    }),
+    z.object({ resultType: z.literal('scalar'), result: PromSample }),
+    z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
+    z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
+  ]),
+  warnings: z.array(z.string()).optional(),
+});
+
+/** `/api/v1/label/__name__/values`. */
+export const PromLabelValues = z.object({ status: z.literal('success'), data: z.array(z.string()) });
+
+/** `/api/v1/metadata`: per metric name, what its targets declared (empty for history loaded with promtool). */
+export const PromMetadata = z.object({
+  status: z.literal('success'),
+  data: z.record(
+    z.string(),
+    z.array(z.object({ type: z.string(), help: z.string().optional(), unit: z.string().optional() })),
+  ),
+});
+
+/** `/api/v1/status/buildinfo`: what proves the server is Prometheus (or a Prometheus-compatible API). */
+export const PromBuildInfo = z.object({
+  status: z.literal('success'),
+  data: z.object({ version: z.string() }).passthrough(),
+});

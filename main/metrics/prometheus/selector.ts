@@ -67,7 +67,10 @@ export function validatePromSelector(selector: string): string {
 
 export function validatePromLabelName(label: string): string {
   if (!PROM_LABEL_NAME.test(label)) {
-    throw new RampartError('bad_request', `Prometheus variant label must be a label name ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(label)}`);
+    throw new RampartError(
+      'bad_request',
+      `Prometheus variant label must be a label name ([A-Za-z_][A-Za-z0-9_]*), got ${JSON.stringify(label)}`,
+    );
   }
   return label;
 }

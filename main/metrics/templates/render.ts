@@ -4,7 +4,8 @@ import { RampartError } from '../../../shared/errors';
  * The template language of a metric spec's query, deliberately tiny:
  *   {{selector}}      the watch's selector (label matchers / Datadog scope), validated before it gets here
  *   {{variantLabel}}  the label or tag carrying the evaluated variant
- *   {{window}}        the rate / rollup window ("300s" in PromQL, "300" seconds in Datadog)
+ *   {{window}}        the rate / rollup window ("60s" in PromQL, "60" seconds in Datadog): the watch's step in
+ *                     per-step queries, the judged window's length in instant ones
  *   {{#byVariant}}…{{/byVariant}}  kept only when the series are split by variant
  *   {{^byVariant}}…{{/byVariant}}  kept only when they are not
  * Anything else between {{ and }} is an error, so a typo in an edited template fails loudly instead of reaching

@@ -17,7 +17,9 @@ export function unwrapEnvelope<T>(channel: string, body: unknown): T {
         const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
         const text = typeof message === 'string' ? message : `${channel} failed`;
         // An unknown code is still an error: keep its text, classify it as internal.
-        return throwError(isErrorCode(code) ? fromWireError({ code, message: text, details }) : new RampartError('internal', text));
+        return throwError(
+          isErrorCode(code) ? fromWireError({ code, message: text, details }) : new RampartError('internal', text),
+        );
       }
     }
   }
@@ -32,8 +34,12 @@ function throwError(e: RampartError): never {
 export function asRampartError(e: unknown): RampartError {
   if (e instanceof RampartError) return e;
   if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'RampartError') {
-    const r = e as { code?: unknown; message?: unknown };
-    return new RampartError(isErrorCode(r.code) ? r.code : 'internal', typeof r.message === 'string' ? r.message : 'error');
+    const r = e as { code?: unknown; message?: unknown; details?: unknown };
+    return new RampartError(
+      isErrorCode(r.code) ? r.code : 'internal',
+      typeof r.message === 'string' ? r.message : 'error',
+      r.details,
+    );
   }
   return new RampartError('internal', e instanceof Error ? e.message : String(e));
 }

@@ -1,8 +1,11 @@
 import { useEffect, useRef } from 'react';
 
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
 /**
- * A modal dialog: Escape cancels, focus moves inside on open and returns to the opener on close. The body
- * decides what Enter does (the confirm dialogs confirm on Enter).
+ * A modal dialog: focus moves inside on open, stays inside (Tab and Shift+Tab wrap around: a focus trap), and returns
+ * to the opener on close; Escape cancels. The body decides what Enter does (the confirm dialogs confirm on Enter).
  */
 export function Modal({
   title,
@@ -25,14 +28,34 @@ export function Modal({
       if (e.key === 'Escape') {
         e.preventDefault();
         cancelRef.current();
+        return;
+      }
+      if (e.key !== 'Tab' || !ref.current) return;
+      const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+        (el) => el.offsetParent !== null || el === document.activeElement,
+      );
+      if (items.length === 0) {
+        e.preventDefault();
+        return;
+      }
+      const first = items[0];
+      const last = items[items.length - 1];
+      const inside = ref.current.contains(document.activeElement);
+      if (e.shiftKey && (document.activeElement === first || !inside)) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (document.activeElement === last || !inside)) {
+        e.preventDefault();
+        first.focus();
       }
     };
-    window.addEventListener('keydown', onKey);
+    // Capture: the trap sees Tab before anything inside can stop it.
+    window.addEventListener('keydown', onKey, true);
     if (ref.current && !ref.current.contains(document.activeElement)) {
       ref.current.querySelector<HTMLElement>('[autofocus], input, textarea, select, button')?.focus();
     }
     return () => {
-      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keydown', onKey, true);
       opener?.focus?.();
     };
   }, []);

@@ -5,6 +5,7 @@
  * it is visible again. No React here, so it is tested in node; `use-query.ts` is the React face.
  */
 import type { Channel, EventName } from '../../../shared/contract';
+import { feedOf } from './event-feeds';
 import type { RampartError } from '../../../shared/errors';
 import { asRampartError } from '../api/envelope';
 import { queryKey } from '../lib/stable-key';
@@ -32,6 +33,10 @@ interface Entry {
   dirtyWhileHidden: boolean;
   throttled: Throttled;
   gcTimer: unknown;
+  /** prefetch() callers waiting for the answer. */
+  waiters: ((data: unknown) => void)[];
+  /** Its data holds a confirmed write (patch()) newer than any answer already in flight. */
+  patched: boolean;
 }
 
 export interface QueryClientOptions {
@@ -42,7 +47,13 @@ export interface QueryClientOptions {
   gcMs?: number;
 }
 
-export const LOADING: QuerySnapshot = Object.freeze({ status: 'loading', data: undefined, error: null, fetchedAt: null, fetching: true });
+export const LOADING: QuerySnapshot = Object.freeze({
+  status: 'loading',
+  data: undefined,
+  error: null,
+  fetchedAt: null,
+  fetching: true,
+});
 
 export class QueryClient {
   private readonly entries = new Map<string, Entry>();
@@ -94,12 +105,42 @@ export class QueryClient {
     };
   }
 
-  /** A push event arrived: refetch (throttled) every watched entry that asked for it. */
-  onEvent(event: EventName): void {
+  /**
+   * A push event arrived: every watched entry that asked for it is fed the answer the event carries, left alone
+   * when the event concerns another flag or watch, or refetched (throttled) — event-feeds.ts decides which.
+   */
+  onEvent(event: EventName, payload?: unknown): void {
     for (const e of this.entries.values()) {
       if (![...e.listeners.values()].some((events) => events.includes(event))) continue;
-      this.refresh(e);
+      const feed = feedOf(event, payload, e.channel, e.payload);
+      if (feed === 'skip') continue;
+      if (feed === 'refetch') this.refresh(e);
+      else if (!e.inflight)
+        this.set(e, { status: 'success', data: feed.data, error: null, fetchedAt: this.clock.now(), fetching: false });
     }
+  }
+
+  /**
+   * Starts a call before anything shows it (the first view's calls, issued together from what the page already
+   * knows): the entry is kept like an unwatched one and a component asking for it later finds it answered or in
+   * flight. Resolves with the data, or undefined when the call failed.
+   */
+  prefetch(channel: Channel, payload: unknown): Promise<unknown> {
+    const key = this.keyOf(channel, payload);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = this.createEntry(key, channel, payload);
+      this.entries.set(key, entry);
+    }
+    if (entry.snapshot.status === 'success') return Promise.resolve(entry.snapshot.data);
+    if (!entry.inflight) this.fetch(entry);
+    const e = entry;
+    if (e.listeners.size === 0 && e.gcTimer === null) {
+      e.gcTimer = this.clock.setTimeout(() => {
+        if (e.listeners.size === 0) this.entries.delete(e.key);
+      }, this.gcMs);
+    }
+    return new Promise((resolve) => e.waiters.push(resolve));
   }
 
   /**
@@ -111,6 +152,19 @@ export class QueryClient {
       if (!match(e.channel, e.payload)) continue;
       if (e.listeners.size === 0) this.entries.delete(e.key);
       else this.fetch(e);
+    }
+  }
+
+  /**
+   * A write the store confirmed by read-back, applied to the cached answers at once so no panel shows the state
+   * from before it beside a toast saying it changed; the refetch that follows (invalidate) replaces it. An answer
+   * that was already in flight when the write was confirmed is older than it, and is not shown over it.
+   */
+  patch(match: (channel: Channel, payload: unknown) => boolean, update: (data: unknown) => unknown): void {
+    for (const e of this.entries.values()) {
+      if (!match(e.channel, e.payload) || e.snapshot.status !== 'success') continue;
+      e.patched = true;
+      this.set(e, { ...e.snapshot, data: update(e.snapshot.data) });
     }
   }
 
@@ -149,6 +203,8 @@ export class QueryClient {
       dirtyWhileHidden: false,
       throttled: throttle(() => this.fetch(entry), this.minIntervalMs, this.clock),
       gcTimer: null,
+      waiters: [],
+      patched: false,
     };
     return entry;
   }
@@ -163,6 +219,10 @@ export class QueryClient {
 
   private set(e: Entry, next: QuerySnapshot): void {
     e.snapshot = next;
+    if (!next.fetching && e.waiters.length > 0) {
+      const waiters = e.waiters.splice(0);
+      for (const w of waiters) w(next.status === 'success' ? next.data : undefined);
+    }
     for (const l of [...e.listeners.keys()]) l();
   }
 
@@ -177,7 +237,13 @@ export class QueryClient {
       (data) => this.settle(e, { status: 'success', data, error: null, fetchedAt: this.clock.now(), fetching: false }),
       (err: unknown) =>
         // Keep the last good data beside the error: a failing refresh must not blank a chart.
-        this.settle(e, { status: 'error', data: e.snapshot.data, error: asRampartError(err), fetchedAt: e.snapshot.fetchedAt, fetching: false }),
+        this.settle(e, {
+          status: 'error',
+          data: e.snapshot.data,
+          error: asRampartError(err),
+          fetchedAt: e.snapshot.fetchedAt,
+          fetching: false,
+        }),
     );
   }
 
@@ -185,11 +251,13 @@ export class QueryClient {
     e.inflight = false;
     if (e.again) {
       e.again = false;
-      e.snapshot = { ...next, fetching: true };
+      e.snapshot =
+        e.patched && next.status === 'success' ? { ...e.snapshot, fetching: true } : { ...next, fetching: true };
       this.set(e, e.snapshot);
       this.fetch(e);
       return;
     }
+    e.patched = false;
     this.set(e, next);
   }
 }

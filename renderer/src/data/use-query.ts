@@ -20,7 +20,13 @@ export interface QueryResult<T> {
   refetch: () => void;
 }
 
-const IDLE: QuerySnapshot = Object.freeze({ status: 'loading', data: undefined, error: null, fetchedAt: null, fetching: false });
+const IDLE: QuerySnapshot = Object.freeze({
+  status: 'loading',
+  data: undefined,
+  error: null,
+  fetchedAt: null,
+  fetching: false,
+});
 const NO_EVENTS: readonly EventName[] = [];
 
 export function useQuery<C extends Channel>(
@@ -42,7 +48,12 @@ export function useQuery<C extends Channel>(
   const subscribe = useCallback(
     (notify: () => void) => {
       if (key === null || payloadRef.current === null) return () => undefined;
-      return queryClient.subscribe(channel, payloadRef.current, eventsKey ? (eventsKey.split(',') as EventName[]) : NO_EVENTS, notify);
+      return queryClient.subscribe(
+        channel,
+        payloadRef.current,
+        eventsKey ? (eventsKey.split(',') as EventName[]) : NO_EVENTS,
+        notify,
+      );
     },
     [channel, key, eventsKey],
   );

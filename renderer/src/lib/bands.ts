@@ -66,7 +66,12 @@ function apply(s: FlagLiveState, to: ChangeState | null): FlagLiveState {
  * Bands over [from, to]. `changes` may include changes before `from` (they set the starting state) and after
  * `to` (ignored). Adjacent bands with the same label are merged.
  */
-export function rampBands(changes: readonly FlagChange[], from: number, to: number, current: FlagLiveState): RampBand[] {
+export function rampBands(
+  changes: readonly FlagChange[],
+  from: number,
+  to: number,
+  current: FlagLiveState,
+): RampBand[] {
   if (!(to > from)) return [];
   const sorted = changes.filter(isRampChange).sort((a, b) => a.at - b.at);
   let state = initialState(sorted, current);
@@ -84,7 +89,14 @@ export function rampBands(changes: readonly FlagChange[], from: number, to: numb
       last.to = b;
       return;
     }
-    bands.push({ from: a, to: b, enabled: state.enabled, exposure: state.exposure, effective: effectiveExposure(state), label });
+    bands.push({
+      from: a,
+      to: b,
+      enabled: state.enabled,
+      exposure: state.exposure,
+      effective: effectiveExposure(state),
+      label,
+    });
   };
   for (const c of sorted) {
     if (c.at > to) break;

@@ -4,7 +4,8 @@
  * map between pixels and time with these functions instead of asking the chart.
  */
 export const AXIS_WIDTH = 56;
-export const MARGIN = { top: 6, right: 8, bottom: 2, left: 4 } as const;
+/** `top` leaves room for the axis units above the plot (chart-layers.tsx AxisUnits). */
+export const MARGIN = { top: 18, right: 8, bottom: 2, left: 4 } as const;
 export const X_AXIS_HEIGHT = 22;
 /** Pixels from the chart's left edge to the plot area. */
 export const PLOT_LEFT = MARGIN.left + AXIS_WIDTH;
@@ -38,7 +39,13 @@ export function xToTime(x: number, from: number, to: number, widthPx: number): n
 export const MIN_DRAG_PX = 6;
 
 /** The zoom window for a drag from x0 to x1 (either direction), or null when it was just a click. */
-export function dragToZoom(x0: number, x1: number, from: number, to: number, widthPx: number): { from: number; to: number } | null {
+export function dragToZoom(
+  x0: number,
+  x1: number,
+  from: number,
+  to: number,
+  widthPx: number,
+): { from: number; to: number } | null {
   if (Math.abs(x1 - x0) < MIN_DRAG_PX) return null;
   const a = xToTime(Math.min(x0, x1), from, to, widthPx);
   const b = xToTime(Math.max(x0, x1), from, to, widthPx);

@@ -29,30 +29,54 @@ export function onsetLabel(onset: Pick<Onset, 'metric' | 'shift'>): string {
 
 export interface GuardWords {
   act: boolean;
-  /** "would act now" / "would not act". */
+  /** What WILL happen: "alert: roll back" without a plan, "the plan rolls back" with one — never a promise of an auto-rollback nothing makes. */
   headline: string;
   reason: string;
-  /** "fixed-horizon fail 2 of 3 needed", or "fixed-horizon fail held 8 evaluations (3 needed)" past the threshold. */
+  /** "fixed-horizon fail on 2 of 3 new data steps", past the threshold "… held 8 new data steps (3 needed)". */
   streak: string;
+  /** Who acts on the guard. */
+  actor: string;
 }
 
-export function guardWords(g: Guard): GuardWords {
+/** The live guard as the decision states it (shared/domain/decision.ts LiveGuard), or the verdict extras' form. */
+export interface GuardLike {
+  act: boolean;
+  reason: string;
+  sustain: number;
+  sustainedSteps?: number;
+  consecutiveFixedFails?: number;
+}
+
+export function guardWords(g: GuardLike, o: { planRunning?: boolean } = {}): GuardWords {
+  const steps = g.sustainedSteps ?? g.consecutiveFixedFails ?? 0;
+  const plan = o.planRunning === true;
   return {
     act: g.act,
-    headline: g.act ? 'alerts and auto-rollback WOULD ACT NOW' : 'alerts and auto-rollback would not act',
+    headline: g.act
+      ? plan
+        ? 'ACTING — the plan rolls the flag back now'
+        : 'ALERT — the guard says roll back now'
+      : plan
+        ? 'quiet — the plan keeps going'
+        : 'quiet — no alert',
     reason: g.reason,
     streak:
-      g.consecutiveFixedFails >= g.sustain
-        ? `fixed-horizon fail held ${g.consecutiveFixedFails} evaluations in a row (${g.sustain} needed)`
-        : `fixed-horizon fail ${g.consecutiveFixedFails} of ${g.sustain} needed`,
+      steps >= g.sustain
+        ? `fixed-horizon fail held ${steps} new data steps in a row (${g.sustain} needed)`
+        : `fixed-horizon fail on ${steps} of ${g.sustain} new data steps needed`,
+    actor: plan
+      ? 'A running plan acts on this guard: it rolls back on its own.'
+      : 'No plan is running: nothing rolls back automatically — the guard alerts, and Roll back is yours to press.',
   };
 }
 
 const SRM_HEADLINE: Record<Srm['status'], string> = {
   ok: 'OK — the observed split matches the configured one',
   warn: 'WARNING — the split looks off (p < 0.01)',
-  alert: 'ALERT — sample ratio mismatch: the variants do not get the traffic the rollout says; do not trust the comparison',
-  nodata: 'NO DATA — no exposure counts to check the split',
+  alert:
+    'ALERT — sample ratio mismatch: the variants do not get the traffic the rollout says; do not trust the comparison',
+  nodata: 'NO DATA — too few exposed units in the current step to check the split',
+  'not-applicable': 'NOT APPLICABLE — at a 0 % or 100 % split there is no ratio to check',
 };
 
 export interface SrmRow {
@@ -120,4 +144,10 @@ export function sequentialFor(extras: VerdictExtras | undefined, metric: string)
 /** Suspect score, compact: 1.54 → "1.54", 0.0042 → "0.0042". */
 export function formatScore(score: number): string {
   return formatSig(score, 3);
+}
+
+/** A relative interval as signed percentages: [0.031, 0.098] → "[+3.1%, +9.8%]". */
+export function formatRelative(ci: readonly [number, number] | null | undefined): string {
+  if (!ci) return '—';
+  return `[${formatShift(ci[0]) || '±0%'}, ${formatShift(ci[1]) || '±0%'}]`;
 }

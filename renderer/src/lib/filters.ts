@@ -23,5 +23,8 @@ export function isSelected(row: Pick<FlagRow, 'connectionId' | 'flagKey' | 'env'
 }
 
 export function auditMatches(e: AuditEntry, search: string): boolean {
-  return matchesAny([e.flagKey, e.env, e.user, e.action, e.comment, e.result, e.connectionId], search);
+  return matchesAny(
+    [e.flagKey, e.env, e.user, e.door ?? '', e.action, e.comment, e.result, e.reason ?? '', e.connectionId],
+    search,
+  );
 }

@@ -1,24 +1,49 @@
 /**
- * The incident timeline's pure parts: one colour per connection, marker texts that name the flag (changes from
- * every store share one chart), and the ranked suspect rows with their time distance and the metric's shift
- * across each change.
+ * The incident timeline's pure parts: one colour per flag (and per connection for the legend), marker texts that
+ * name the flag (changes from every store share one chart), which labels to draw when they crowd, the ranked suspect
+ * rows with their evidence, what the view opens on (the service that regressed, from incident:scan), and the Canary
+ * watch window that zooms onto a suspect's change.
  */
 import type { FlagChange } from '../../../shared/domain/flags';
 import type { WireSeries } from '../../../shared/domain/metrics';
-import type { VerdictExtras } from '../../../shared/domain/verdict';
+import type { IncidentRegression, IncidentSuspect } from '../../../shared/contract/domains/incident';
+import type { Watch } from '../../../shared/domain/metrics';
 import { shiftAround } from '../../../shared/stats/suspects';
 import { HOUR } from './time';
 
-/** Marker colours by connection: distinct from each other, from the onset magenta and from the metric lines. */
-export const CONNECTION_COLORS = ['#5fb3ff', '#c792ea', '#56c26a', '#4dd0e1', '#f5b73b', '#e6e8eb', '#ff8a65', '#9ccc65'] as const;
+/**
+ * Marker colours: distinct from each other, from the onset magenta and from the metric lines the incident chart
+ * draws (orange/yellow/green latency, the grey seasonal reference) — no orange, yellow or red here.
+ */
+export const CONNECTION_COLORS = [
+  '#5fb3ff',
+  '#c792ea',
+  '#4dd0e1',
+  '#e6e8eb',
+  '#9ccc65',
+  '#80cbc4',
+  '#b39ddb',
+  '#90a4ae',
+] as const;
 
-/** A colour per connection id, in the order given (the Connections list order), so colours are stable. */
-export function connectionColors(ids: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  [...new Set(ids)].forEach((id, i) => {
-    out[id] = CONNECTION_COLORS[i % CONNECTION_COLORS.length];
-  });
-  return out;
+export const flagKeyOf = (c: Pick<FlagChange, 'connectionId' | 'flagKey'>): string =>
+  `${c.connectionId}\u0000${c.flagKey}`;
+
+/** A colour per flag (connection × key), sorted by name so a flag keeps its colour when the window moves. */
+export function flagColors(changes: readonly Pick<FlagChange, 'connectionId' | 'flagKey'>[]): Record<string, string> {
+  const keys = [...new Set(changes.map(flagKeyOf))].sort();
+  return Object.fromEntries(keys.map((k, i) => [k, CONNECTION_COLORS[i % CONNECTION_COLORS.length]]));
+}
+
+/**
+ * Which markers get a text label when they crowd: every suspect (by rank), then the others newest first — but no
+ * more than `max` in all, so labels never stack four deep over the data; the rest keep their line and handle, and
+ * the tooltip names them.
+ */
+export function labelPriority(changes: readonly FlagChange[], ranks: ReadonlyMap<string, number>, max = 8): number[] {
+  const order = [...changes].sort((a, b) => (ranks.get(a.id) ?? 1e6) - (ranks.get(b.id) ?? 1e6) || b.at - a.at);
+  const keep = new Set(order.slice(0, max).map((c) => c.id));
+  return changes.map((c) => (keep.has(c.id) ? 1e6 - (ranks.get(c.id) ?? 1e3) : -1));
 }
 
 /** "#1 checkout-v2: rollout 5% → 25%" — the rank when the change is a suspect, the env when several are shown. */
@@ -46,6 +71,7 @@ export interface SuspectRow {
   shiftSigma: number | null;
   /** The full change (for "open in Canary watch"); absent if the core's list lacks it. */
   change: FlagChange | undefined;
+  evidence: IncidentSuspect['evidence'];
 }
 
 /**
@@ -53,7 +79,7 @@ export interface SuspectRow {
  * across each change measured on the series the chart draws (10 points each side, as the core ranks them).
  */
 export function suspectRows(
-  suspects: VerdictExtras['suspects'],
+  suspects: readonly IncidentSuspect[],
   changes: readonly FlagChange[],
   onsetAt: number,
   series: WireSeries | null,
@@ -72,21 +98,46 @@ export function suspectRows(
       shift: relative,
       shiftSigma: sigma,
       change: changes.find((c) => c.id === s.changeId),
+      evidence: s.evidence ?? null,
     };
   });
 }
 
 /** Rank of each suspect change by id, for the "#1" on its marker. */
-export function suspectRanks(suspects: VerdictExtras['suspects']): Map<string, number> {
+export function suspectRanks(suspects: readonly { changeId: string }[]): Map<string, number> {
   return new Map(suspects.map((s, i) => [s.changeId, i + 1]));
 }
 
 /**
- * The canary watch's window when opening a suspect: the incident's window, widened if needed so the change has
- * an hour before it and half an hour after it on screen, but never past `now`.
+ * The Canary watch's window when opening a suspect: zoomed onto the change — 45 min before it to 45 min after
+ * (never past now) — so its marker, the step's band and the shift are what fills the screen.
  */
-export function canaryWindowFor(at: number, incident: { from: number; to: number }, now: number): { from: number; to: number } {
-  const from = Math.min(incident.from, at - HOUR);
-  const to = Math.min(now, Math.max(incident.to, at + HOUR / 2));
-  return to > from ? { from, to } : incident;
+export function canaryWindowFor(at: number, now: number): { from: number; to: number } {
+  const half = 45 * 60_000;
+  const to = Math.min(now, at + half);
+  return { from: Math.min(at - half, to - 2 * half), to };
+}
+
+/** The incident window presets, shortest first. */
+export const INCIDENT_RANGES = [HOUR, 6 * HOUR, 24 * HOUR] as const;
+
+/**
+ * What the view opens on: the service that regressed most in the scan (its watch), the latency metric when that
+ * watch regressed in latency too, and the shortest preset window that holds the onset with room before it.
+ */
+export function openingFor(
+  regressions: readonly IncidentRegression[],
+  watches: readonly Pick<Watch, 'id' | 'metrics'>[],
+  anchor: number,
+): { watchId: string; metric: string; rangeMs: number } | null {
+  const top = regressions.find((r) => watches.some((w) => w.id === r.watchId));
+  if (!top) return null;
+  const watch = watches.find((w) => w.id === top.watchId);
+  const latency = regressions.find(
+    (r) => r.watchId === top.watchId && watch?.metrics.some((m) => m.name === r.metric && m.kind === 'latency'),
+  );
+  const chosen = latency ?? top;
+  const rangeMs =
+    INCIDENT_RANGES.find((ms) => chosen.at >= anchor - ms * 0.8) ?? INCIDENT_RANGES[INCIDENT_RANGES.length - 1];
+  return { watchId: top.watchId, metric: chosen.metric, rangeMs };
 }

@@ -1,9 +1,12 @@
 /**
- * From the wire series of a watch to what the chart stack draws: which chart and axis each series goes on, its
- * colour, and whether it is the treatment (solid) or the control (dashed) arm. Points are passed through as they
+ * From the series of a watch to how the chart stack draws them: which chart and axis each series goes on, its
+ * colour, and whether it is the treatment (solid) or the control (dashed) arm — one styling for the charts (which
+ * carry columns, charts/columns.ts) and for the sparklines (which carry points). Points are passed through as they
  * came — the core already downsampled them (M4); nothing here adds points.
  */
+import { isSeriesShown, seriesKey, visibleByDefault } from '../../../shared/contract/domains/watches';
 import type { MetricSpec, WireSeries } from '../../../shared/domain/metrics';
+import type { Columns } from '../charts/columns';
 import type { Unit } from './format';
 
 export type ChartId = 'traffic' | 'latency';
@@ -14,8 +17,8 @@ export interface ChartPoint {
   v: number | null;
 }
 
-export interface PlotSeries {
-  /** Unique per series: metric + variant. */
+export interface SeriesStyle {
+  /** Unique per series: metric + variant (shared/contract/domains/watches.ts seriesKey). */
   key: string;
   metric: string;
   variant: string | null;
@@ -26,7 +29,15 @@ export interface PlotSeries {
   color: string;
   dash: string | undefined;
   name: string;
+}
+
+export interface PlotSeries extends SeriesStyle {
   points: ChartPoint[];
+}
+
+/** A series as the charts draw it: its style and its columns (already downsampled for the window). */
+export interface ChartSeries extends SeriesStyle {
+  cols: Columns;
 }
 
 export interface VariantNames {
@@ -71,7 +82,8 @@ export function placeMetric(metric: string, specs: readonly MetricSpec[]): Place
   const spec = specs.find((m) => m.name === metric);
   const kind = spec?.kind ?? (/err/i.test(metric) ? 'errors' : /^p\d+|lat|ms$/i.test(metric) ? 'latency' : 'rate');
   if (kind === 'rate') return { chart: 'traffic', axis: 'left', unit: spec?.unit ?? 'rps', family: PALETTE.rate };
-  if (kind === 'errors') return { chart: 'traffic', axis: 'right', unit: spec?.unit ?? 'ratio', family: PALETTE.errors };
+  if (kind === 'errors')
+    return { chart: 'traffic', axis: 'right', unit: spec?.unit ?? 'ratio', family: PALETTE.errors };
   const latencyIndex = specs.filter((m) => m.kind === 'latency').findIndex((m) => m.name === metric);
   const family = PALETTE.latency[Math.max(0, latencyIndex) % PALETTE.latency.length];
   return { chart: 'latency', axis: 'left', unit: spec?.unit ?? 'ms', family };
@@ -83,32 +95,47 @@ function seriesName(metric: string, variant: string | null, role: VariantRole): 
   return `${metric} · ${variant}`;
 }
 
-export function toPlotSeries(series: readonly WireSeries[], specs: readonly MetricSpec[], names: VariantNames): PlotSeries[] {
+const ROLE_ORDER: Record<VariantRole, number> = { all: 0, treatment: 1, control: 2, other: 3 };
+
+/** The style of one series of a watch: chart, axis, unit, colour, dash and legend name. */
+export function styleSeries(
+  s: { metric: string; variant: string | null },
+  specs: readonly MetricSpec[],
+  names: VariantNames,
+): SeriesStyle {
+  const role = variantRole(s.variant, names);
+  const place = placeMetric(s.metric, specs);
+  return {
+    key: seriesKey(s.metric, s.variant),
+    metric: s.metric,
+    variant: s.variant,
+    role,
+    chart: place.chart,
+    axis: place.axis,
+    unit: place.unit,
+    color: role === 'control' || role === 'other' ? place.family.light : place.family.main,
+    dash: role === 'control' ? '6 4' : role === 'other' ? '2 3' : undefined,
+    name: seriesName(s.metric, s.variant, role),
+  };
+}
+
+/** The order series are listed and drawn in: the watch's metric order, then whole population, treatment, control. */
+export function bySpecOrder(specs: readonly MetricSpec[]): (a: SeriesStyle, b: SeriesStyle) => number {
   const specOrder = (m: string): number => {
     const i = specs.findIndex((s) => s.name === m);
     return i < 0 ? specs.length : i;
   };
-  const roleOrder: Record<VariantRole, number> = { all: 0, treatment: 1, control: 2, other: 3 };
+  return (a, b) => specOrder(a.metric) - specOrder(b.metric) || ROLE_ORDER[a.role] - ROLE_ORDER[b.role];
+}
+
+export function toPlotSeries(
+  series: readonly WireSeries[],
+  specs: readonly MetricSpec[],
+  names: VariantNames,
+): PlotSeries[] {
   return series
-    .map((s) => {
-      const role = variantRole(s.variant, names);
-      const place = placeMetric(s.metric, specs);
-      const points: ChartPoint[] = s.points.map(([t, v]) => ({ t, v }));
-      return {
-        key: `${s.metric}\u0000${s.variant ?? ''}`,
-        metric: s.metric,
-        variant: s.variant,
-        role,
-        chart: place.chart,
-        axis: place.axis,
-        unit: place.unit,
-        color: role === 'control' || role === 'other' ? place.family.light : place.family.main,
-        dash: role === 'control' ? '6 4' : role === 'other' ? '2 3' : undefined,
-        name: seriesName(s.metric, s.variant, role),
-        points,
-      };
-    })
-    .sort((a, b) => specOrder(a.metric) - specOrder(b.metric) || roleOrder[a.role] - roleOrder[b.role]);
+    .map((s) => ({ ...styleSeries(s, specs, names), points: s.points.map(([t, v]) => ({ t, v })) }))
+    .sort(bySpecOrder(specs));
 }
 
 /** The point nearest to `t` (binary search on sorted points), or null if none lies within `maxGapMs`. */
@@ -130,16 +157,15 @@ export function countPoints(series: readonly PlotSeries[]): number {
   return series.reduce((n, s) => n + s.points.filter((p) => p.v !== null).length, 0);
 }
 
-/**
- * Whether a series is drawn unless the user toggled it: the whole-population line is hidden when the same
- * metric is also split by variant — treatment vs control is the comparison that matters, and three lines per
- * metric bury it.
- */
-export function defaultVisible(s: PlotSeries, all: readonly PlotSeries[]): boolean {
-  if (s.role !== 'all') return true;
-  return !all.some((o) => o.metric === s.metric && o.variant !== null);
+/** Whether a series is drawn unless the user toggled it: the contract's visibility rule (population line hidden under a split). */
+export function defaultVisible(s: SeriesStyle, all: readonly SeriesStyle[]): boolean {
+  return visibleByDefault(s, all);
 }
 
-export function isVisible(s: PlotSeries, all: readonly PlotSeries[], overrides: Readonly<Record<string, boolean>>): boolean {
-  return overrides[s.key] ?? defaultVisible(s, all);
+export function isVisible(
+  s: SeriesStyle,
+  all: readonly SeriesStyle[],
+  overrides: Readonly<Record<string, boolean>>,
+): boolean {
+  return isSeriesShown(s, all, overrides);
 }

@@ -56,7 +56,8 @@ export class IncrementalM4 {
     if (!Number.isFinite(from) || !Number.isFinite(to) || !(to > from)) {
       throw new RampartError('bad_request', `M4 worker: the range must be finite with to > from (got ${from} … ${to})`);
     }
-    if (!Number.isFinite(width) || width < 1) throw new RampartError('bad_request', `M4 worker: width must be at least 1 pixel (got ${width})`);
+    if (!Number.isFinite(width) || width < 1)
+      throw new RampartError('bad_request', `M4 worker: width must be at least 1 pixel (got ${width})`);
     const columns = Math.floor(width);
     const buf = this.buf;
     const t = buf.view('t');
@@ -64,12 +65,21 @@ export class IncrementalM4 {
     const end = upperBound(t, to);
     if (end - start <= 4 * columns) {
       // Everything fits: draw the points themselves (exact), like shared m4.
-      return { t: t.slice(start, end), v: buf.view('v').slice(start, end), from, to, width: columns, reusedColumns: 0, scannedPoints: end - start };
+      return {
+        t: t.slice(start, end),
+        v: buf.view('v').slice(start, end),
+        from,
+        to,
+        width: columns,
+        reusedColumns: 0,
+        scannedPoints: end - start,
+      };
     }
 
     const colMs = (to - from) / columns;
     const old = opts.reuse === false ? null : this.cache;
-    const sameGrid = old !== null && Math.abs(old.colMs - colMs) <= 1e-9 * colMs && isWhole((from - old.origin) / colMs);
+    const sameGrid =
+      old !== null && Math.abs(old.colMs - colMs) <= 1e-9 * colMs && isWhole((from - old.origin) / colMs);
     const origin = sameGrid && old ? old.origin : from;
     const shift = sameGrid ? Math.round((from - origin) / colMs) : 0;
 
@@ -78,7 +88,9 @@ export class IncrementalM4 {
     let validEnd = 0;
     if (sameGrid && old && old.epoch === buf.epoch) {
       validFirst = old.first;
-      const dirtyCol = Number.isFinite(buf.dirtyFrom) ? Math.floor((buf.dirtyFrom - origin) / colMs) - 1 : Number.POSITIVE_INFINITY;
+      const dirtyCol = Number.isFinite(buf.dirtyFrom)
+        ? Math.floor((buf.dirtyFrom - origin) / colMs) - 1
+        : Number.POSITIVE_INFINITY;
       validEnd = Math.min(old.first + old.count, dirtyCol);
     }
 
@@ -108,7 +120,14 @@ export class IncrementalM4 {
     // The edge points are folded into a copy: the cached last column must not keep them (it may later be an
     // inner column, where a point beyond its boundary does not belong).
     const out = this.emit(end > edgeStart ? cols.slice() : cols, columns, edgeStart, end);
-    return { ...out, from, to, width: columns, reusedColumns: reused, scannedPoints: scanned + Math.max(0, end - edgeStart) };
+    return {
+      ...out,
+      from,
+      to,
+      width: columns,
+      reusedColumns: reused,
+      scannedPoints: scanned + Math.max(0, end - edgeStart),
+    };
   }
 
   /** Aggregates columns [c0, c1) (relative to `shift`) in one pass over their points. Returns points scanned. */
@@ -159,7 +178,12 @@ export class IncrementalM4 {
   }
 
   /** The chosen points of every column, in time order, without duplicates; at most 4 per column. */
-  private emit(cols: Int32Array, columns: number, edgeStart: number, edgeEnd: number): { t: Float64Array; v: Float64Array } {
+  private emit(
+    cols: Int32Array,
+    columns: number,
+    edgeStart: number,
+    edgeEnd: number,
+  ): { t: Float64Array; v: Float64Array } {
     const t = this.buf.t;
     const v = this.buf.v;
     if (edgeEnd > edgeStart) mergeEdge(cols, (columns - 1) * STRIDE, v, edgeStart, edgeEnd);

@@ -10,7 +10,7 @@
  */
 import { fromWireError, RampartError } from '../../../shared/errors';
 import type { M4View } from './incremental-m4';
-import type { M4Reply, M4Request } from './m4-protocol';
+import { createM4Handler, type M4Reply, type M4Request } from './m4-protocol';
 
 export type { M4View } from './incremental-m4';
 
@@ -43,9 +43,19 @@ export interface M4Client {
    * The M4 view of [from, to] at `width` pixel columns. Pass the series' arrays the first time (or whenever they
    * are new arrays); pass the same arrays again, or null, to reuse what the worker already holds.
    */
-  downsample(seriesId: string, t: Float64Array | null, v: Float64Array | null, from: number, to: number, width: number, opts?: LoadOptions): Promise<M4View>;
+  downsample(
+    seriesId: string,
+    t: Float64Array | null,
+    v: Float64Array | null,
+    from: number,
+    to: number,
+    width: number,
+    opts?: LoadOptions,
+  ): Promise<M4View>;
   /** The M4 view of a loaded series. `reuse: false` ignores the column cache (benchmarks only). */
   view(seriesId: string, from: number, to: number, width: number, opts?: { reuse?: boolean }): Promise<M4View>;
+  /** The views of several loaded series over one window, in one round trip (a chart's series). */
+  views(seriesIds: readonly string[], from: number, to: number, width: number): Promise<M4View[]>;
   /** Appends live points (a re-delivered timestamp replaces its value). Resolves to the new length. */
   append(seriesId: string, t: Float64Array, v: Float64Array): Promise<number>;
   drop(seriesId: string): Promise<void>;
@@ -76,7 +86,8 @@ export function createM4Client(spawn: () => WorkerLike = spawnM4Worker): M4Clien
     if (reply.ok) p.resolve(reply);
     else p.reject(fromWireError(reply.error));
   };
-  worker.onerror = (event) => failAll(new RampartError('internal', `M4 worker failed: ${event.message ?? 'unknown error'}`));
+  worker.onerror = (event) =>
+    failAll(new RampartError('internal', `M4 worker failed: ${event.message ?? 'unknown error'}`));
 
   // Distributes the request type over its union members, so each message keeps its own fields.
   type WithoutId<R> = R extends M4Request ? Omit<R, 'id'> : never;
@@ -89,19 +100,29 @@ export function createM4Client(spawn: () => WorkerLike = spawnM4Worker): M4Clien
     });
   }
 
-  const points = (r: M4Reply): number => (r.ok && r.op !== 'view' ? r.points : 0);
+  const points = (r: M4Reply): number => (r.ok && r.op !== 'view' && r.op !== 'views' ? r.points : 0);
   const viewOf = (r: M4Reply): M4View => {
     if (r.ok && r.op === 'view') return r.view;
     throw new RampartError('internal', 'M4 worker answered a view request with something else');
   };
-  const outgoing = (t: Float64Array, v: Float64Array, copy: boolean): { t: Float64Array; v: Float64Array; transfer: ArrayBuffer[] } => {
+  const outgoing = (
+    t: Float64Array,
+    v: Float64Array,
+    copy: boolean,
+  ): { t: Float64Array; v: Float64Array; transfer: ArrayBuffer[] } => {
     const tt = copy ? t.slice() : t;
     const vv = copy ? v.slice() : v;
     // A view onto a bigger buffer would transfer (and detach) the whole buffer: send just its part.
-    const own = (a: Float64Array): Float64Array => (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice());
+    const own = (a: Float64Array): Float64Array =>
+      a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
     const ot = own(tt);
     const ov = own(vv);
-    return { t: ot, v: ov, transfer: ot.buffer === ov.buffer ? [ot.buffer as ArrayBuffer] : [ot.buffer as ArrayBuffer, ov.buffer as ArrayBuffer] };
+    return {
+      t: ot,
+      v: ov,
+      transfer:
+        ot.buffer === ov.buffer ? [ot.buffer as ArrayBuffer] : [ot.buffer as ArrayBuffer, ov.buffer as ArrayBuffer],
+    };
   };
 
   const client: M4Client = {
@@ -116,11 +137,21 @@ export function createM4Client(spawn: () => WorkerLike = spawnM4Worker): M4Clien
         const [, view] = await Promise.all([client.load(seriesId, t, v, opts), client.view(seriesId, from, to, width)]);
         return view;
       }
-      if (!loaded.has(seriesId)) throw new RampartError('bad_request', `M4 client: series '${seriesId}' has no data yet: pass its t and v arrays`);
+      if (!loaded.has(seriesId))
+        throw new RampartError(
+          'bad_request',
+          `M4 client: series '${seriesId}' has no data yet: pass its t and v arrays`,
+        );
       return client.view(seriesId, from, to, width);
     },
     async view(seriesId, from, to, width, opts = {}) {
       return viewOf(await call({ op: 'view', seriesId, from, to, width, reuse: opts.reuse }));
+    },
+    async views(seriesIds, from, to, width) {
+      if (seriesIds.length === 0) return [];
+      const r = await call({ op: 'views', seriesIds: [...seriesIds], from, to, width });
+      if (r.ok && r.op === 'views') return r.views;
+      throw new RampartError('internal', 'M4 worker answered a views request with something else');
     },
     async append(seriesId, t, v) {
       const o = outgoing(t, v, false);
@@ -136,16 +167,6 @@ export function createM4Client(spawn: () => WorkerLike = spawnM4Worker): M4Clien
     },
   };
   return client;
-}
-
-/** The view as recharts data: NaN (a gap) becomes null so the line breaks there. */
-export function toChartPoints(view: { t: Float64Array; v: Float64Array }): { t: number; v: number | null }[] {
-  const out = new Array<{ t: number; v: number | null }>(view.t.length);
-  for (let i = 0; i < view.t.length; i++) {
-    const y = view.v[i];
-    out[i] = { t: view.t[i], v: Number.isFinite(y) ? y : null };
-  }
-  return out;
 }
 
 /**
@@ -181,6 +202,18 @@ export function createM4Pool(size = defaultPoolSize(), spawn: () => WorkerLike =
     load: (id, t, v, opts) => of(id).load(id, t, v, opts),
     downsample: (id, t, v, from, to, width, opts) => of(id).downsample(id, t, v, from, to, width, opts),
     view: (id, from, to, width, opts) => of(id).view(id, from, to, width, opts),
+    async views(ids, from, to, width) {
+      // Grouped by worker: each worker computes its series in one message, the workers in parallel.
+      const groups = new Map<M4Client, string[]>();
+      for (const id of ids) groups.set(of(id), [...(groups.get(of(id)) ?? []), id]);
+      const answers = new Map<string, M4View>();
+      await Promise.all(
+        [...groups].map(async ([c, group]) =>
+          (await c.views(group, from, to, width)).forEach((v, i) => answers.set(group[i], v)),
+        ),
+      );
+      return ids.map((id) => answers.get(id) as M4View);
+    },
     append: (id, t, v) => of(id).append(id, t, v),
     async drop(id) {
       const c = owner.get(id);
@@ -191,6 +224,27 @@ export function createM4Pool(size = defaultPoolSize(), spawn: () => WorkerLike =
       for (const c of clients) c.terminate();
     },
   };
+}
+
+/**
+ * The same M4 handler on the calling thread, behind the same client: for a chart whose series are small (a day of
+ * 1-minute steps), where a worker round trip would cost more than the M4 itself and a busy machine's thread
+ * scheduling would add its latency to every zoom. Replies arrive as microtasks, in order, like a worker's.
+ */
+export function inThreadM4(): WorkerLike {
+  const handle = createM4Handler();
+  const w: WorkerLike = {
+    onmessage: null,
+    onerror: null,
+    postMessage(message) {
+      const { reply } = handle(message);
+      queueMicrotask(() => w.onmessage?.({ data: reply }));
+    },
+    terminate() {
+      w.onmessage = null;
+    },
+  };
+  return w;
 }
 
 /** As many workers as cores, up to 4 (the UI thread mostly waits while they work). */

@@ -13,11 +13,13 @@ export type M4Request =
   | { op: 'load'; id: number; seriesId: string; t: Float64Array; v: Float64Array }
   | { op: 'append'; id: number; seriesId: string; t: Float64Array; v: Float64Array }
   | { op: 'view'; id: number; seriesId: string; from: number; to: number; width: number; reuse?: boolean }
+  | { op: 'views'; id: number; seriesIds: string[]; from: number; to: number; width: number }
   | { op: 'drop'; id: number; seriesId: string };
 
 export type M4Reply =
   | { id: number; ok: true; op: 'load' | 'append' | 'drop'; points: number }
   | { id: number; ok: true; op: 'view'; view: M4View }
+  | { id: number; ok: true; op: 'views'; views: M4View[] }
   | { id: number; ok: false; error: WireError };
 
 export interface Outgoing {
@@ -36,7 +38,11 @@ export function createM4Handler(): (req: M4Request) => Outgoing {
 
   function held(seriesId: string): Held {
     const h = series.get(seriesId);
-    if (!h) throw new RampartError('not_found', `M4 worker: no series '${seriesId}' is loaded (load it before asking for a view)`);
+    if (!h)
+      throw new RampartError(
+        'not_found',
+        `M4 worker: no series '${seriesId}' is loaded (load it before asking for a view)`,
+      );
     return h;
   }
 
@@ -53,7 +59,20 @@ export function createM4Handler(): (req: M4Request) => Outgoing {
         return { id: req.id, ok: true, op: 'append', points: h.buffer.n };
       }
       case 'view':
-        return { id: req.id, ok: true, op: 'view', view: held(req.seriesId).m4.view(req.from, req.to, req.width, { reuse: req.reuse }) };
+        return {
+          id: req.id,
+          ok: true,
+          op: 'view',
+          view: held(req.seriesId).m4.view(req.from, req.to, req.width, { reuse: req.reuse }),
+        };
+      case 'views':
+        // One chart's series in one message: a window change costs one round trip, whatever the series count.
+        return {
+          id: req.id,
+          ok: true,
+          op: 'views',
+          views: req.seriesIds.map((sid) => held(sid).m4.view(req.from, req.to, req.width)),
+        };
       case 'drop':
         series.delete(req.seriesId);
         return { id: req.id, ok: true, op: 'drop', points: 0 };
@@ -65,7 +84,9 @@ export function createM4Handler(): (req: M4Request) => Outgoing {
   return (req) => {
     try {
       const reply = handle(req);
-      const transfer = reply.ok && reply.op === 'view' ? [reply.view.t.buffer as ArrayBuffer, reply.view.v.buffer as ArrayBuffer] : [];
+      const views =
+        reply.ok && reply.op === 'view' ? [reply.view] : reply.ok && reply.op === 'views' ? reply.views : [];
+      const transfer = views.flatMap((v) => [v.t.buffer as ArrayBuffer, v.v.buffer as ArrayBuffer]);
       return { reply, transfer };
     } catch (e) {
       return { reply: { id: req.id, ok: false, error: toWireError(e) }, transfer: [] };

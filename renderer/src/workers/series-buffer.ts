@@ -19,12 +19,14 @@ export class SeriesBuffer {
 
   /** Takes ownership of the arrays (they were transferred to the worker; no copy). */
   constructor(t: Float64Array, v: Float64Array) {
-    if (t.length !== v.length) throw new RampartError('bad_request', `M4 worker: t and v differ in length (${t.length} vs ${v.length})`);
+    if (t.length !== v.length)
+      throw new RampartError('bad_request', `M4 worker: t and v differ in length (${t.length} vs ${v.length})`);
     if (t.length > 0 && !(Number.isFinite(t[0]) && Number.isFinite(t[t.length - 1]))) {
       throw new RampartError('bad_request', 'M4 worker: timestamps must be finite numbers');
     }
     for (let i = 1; i < t.length; i++) {
-      if (!(t[i] > t[i - 1])) throw new RampartError('bad_request', `M4 worker: timestamps must be strictly ascending (index ${i})`);
+      if (!(t[i] > t[i - 1]))
+        throw new RampartError('bad_request', `M4 worker: timestamps must be strictly ascending (index ${i})`);
     }
     this.t = t;
     this.v = v;
@@ -37,10 +39,15 @@ export class SeriesBuffer {
 
   /** Appends live points. Points at or before the newest time replace (equal t) or are inserted (slow path). */
   append(t: ArrayLike<number>, v: ArrayLike<number>): void {
-    if (t.length !== v.length) throw new RampartError('bad_request', `M4 worker: appended t and v differ in length (${t.length} vs ${v.length})`);
+    if (t.length !== v.length)
+      throw new RampartError(
+        'bad_request',
+        `M4 worker: appended t and v differ in length (${t.length} vs ${v.length})`,
+      );
     for (let k = 0; k < t.length; k++) {
       const tk = t[k];
-      if (!Number.isFinite(tk)) throw new RampartError('bad_request', `M4 worker: appended timestamp ${tk} is not a finite number`);
+      if (!Number.isFinite(tk))
+        throw new RampartError('bad_request', `M4 worker: appended timestamp ${tk} is not a finite number`);
       if (this.n === 0 || tk > this.t[this.n - 1]) this.push(tk, v[k]);
       else this.upsert(tk, v[k]);
     }

@@ -75,7 +75,8 @@ async function freePort(): Promise<number> {
 async function waitReady(url: string, child: ChildProcess, stderr: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`prometheus exited with code ${child.exitCode}: ${stderr().slice(-2000)}`);
     try {
       const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
@@ -119,8 +120,19 @@ export async function startPrometheusWithHistory(opts: PrometheusHistoryOptions 
   let child: ChildProcess | undefined;
   try {
     const file = join(dir, 'history.om');
-    const stats = await writeHistory(file, { startMs: start, endMs: end, stepSec, regressionAtMs: regressionAt, job, variantLabel, seed: opts.seed ?? 42, profile });
-    await promisify(execFile)(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], { maxBuffer: 16 * 1024 * 1024 });
+    const stats = await writeHistory(file, {
+      startMs: start,
+      endMs: end,
+      stepSec,
+      regressionAtMs: regressionAt,
+      job,
+      variantLabel,
+      seed: opts.seed ?? 42,
+      profile,
+    });
+    await promisify(execFile)(promtoolBin, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     await rm(file);
     await writeFile(join(dir, 'p.yml'), 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
 

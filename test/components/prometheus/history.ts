@@ -14,17 +14,27 @@ import { createWriteStream } from 'node:fs';
  * true ×1.5 shift of this distribution shows as only ×1.36 at p99 after histogram_quantile's linear
  * interpolation: the tail sits inside the wide 0.25–0.5 bucket. The SDK lets services set boundaries (a View).
  */
-export const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2, 2.5, 5, 7.5, 10];
+export const BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 1, 1.5, 2, 2.5, 5, 7.5, 10,
+];
 export const METRIC = 'http_server_request_duration_seconds';
 
 export interface HistoryProfile {
-  /** Requests per second at the daily mean, per variant. */
-  rps: Record<'on' | 'off', number>;
+  /** Requests per second at the daily mean, per variant; the variant named "on" regresses. */
+  rps: Record<string, number>;
   medianSec: number;
   sigma: number;
   errorRatio: number;
   regressedErrorRatio: number;
   latencyFactor: number;
+  /** When set, only the slowest `tailShare` of requests are `latencyFactor` slower (a p99-only regression). */
+  tailShare?: number;
+  /** Histogram name without `_bucket` (default http_server_request_duration_seconds, OTLP → Prometheus style). */
+  metric?: string;
+  /** Bucket upper bounds in seconds (default BUCKETS). */
+  buckets?: readonly number[];
+  /** Where the daily traffic cycle starts (default 0, midnight UTC): pinned, a seed draws the same data at any hour. */
+  dayOriginMs?: number;
 }
 
 export const DEFAULT_PROFILE: HistoryProfile = {
@@ -67,29 +77,64 @@ function mulberry32(seed: number): () => number {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
-/** Splits `n` observations into the buckets of a log-normal (sequential binomials, normal approximation). */
-function drawBuckets(n: number, median: number, sigma: number, gauss: () => number): { counts: number[]; sum: number } {
+/** The latency CDF of a variant: log-normal, or with its slowest `tailShare` stretched by `factor` (p99-only). */
+function latencyCdf(
+  median: number,
+  sigma: number,
+  factor: number,
+  tailShare: number | undefined,
+): (x: number) => number {
+  const base = (x: number) => normalCdf(Math.log(x / median) / sigma);
+  if (tailShare === undefined || factor === 1) return (x) => base(x / factor);
+  const q = median * Math.exp(sigma * normalQuantileApprox(1 - tailShare));
+  return (x) => (x <= q ? base(x) : x < factor * q ? 1 - tailShare : base(x / factor));
+}
+
+/** Inverse of normalCdf by bisection (test data only: speed does not matter, exactness to 1e-9 does). */
+function normalQuantileApprox(p: number): number {
+  let lo = -10;
+  let hi = 10;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Splits `n` observations into the buckets of a latency CDF (sequential binomials, normal approximation). */
+function drawBuckets(
+  n: number,
+  cdfOf: (x: number) => number,
+  buckets: readonly number[],
+  gauss: () => number,
+): { counts: number[]; sum: number } {
   const counts: number[] = [];
   let remaining = n;
   let below = 0;
   let sum = 0;
   let lower = 0;
-  for (const upper of BUCKETS) {
-    const cdf = normalCdf(Math.log(upper / median) / sigma);
+  for (const upper of buckets) {
+    const cdf = cdfOf(upper);
     const q = below >= 1 ? 1 : Math.min(1, Math.max(0, (cdf - below) / (1 - below)));
-    const c = Math.min(remaining, Math.max(0, Math.round(remaining * q + Math.sqrt(remaining * q * (1 - q)) * gauss())));
+    const c = Math.min(
+      remaining,
+      Math.max(0, Math.round(remaining * q + Math.sqrt(remaining * q * (1 - q)) * gauss())),
+    );
     counts.push(c);
-    sum += c * (lower + upper) / 2;
+    sum += (c * (lower + upper)) / 2;
     remaining -= c;
     below = cdf;
     lower = upper;
   }
-  counts.push(remaining); // (10 s, +Inf)
-  sum += remaining * BUCKETS[BUCKETS.length - 1] * 1.5;
+  counts.push(remaining); // (last bound, +Inf)
+  sum += remaining * buckets[buckets.length - 1] * 1.5;
   return { counts, sum };
 }
 
@@ -101,37 +146,47 @@ export async function writeHistory(path: string, spec: HistorySpec): Promise<His
   const random = mulberry32(spec.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const steps = Math.floor((spec.endMs - spec.startMs) / (spec.stepSec * 1000)) + 1;
-  const variants = ['off', 'on'] as const;
+  const variants = Object.keys(profile.rps);
+  const metric = profile.metric ?? METRIC;
+  const buckets = profile.buckets ?? BUCKETS;
   const statuses = ['200', '500'] as const;
   // Increments per (variant, status, step): bucket counts (non-cumulative) and the sum of durations.
   const increments = new Map<string, { counts: number[]; sum: number }[]>();
   for (let k = 0; k < steps; k++) {
     const at = spec.startMs + k * spec.stepSec * 1000;
-    const diurnal = 1 + 0.25 * Math.sin((2 * Math.PI * (at % 86_400_000)) / 86_400_000);
+    const diurnal = 1 + 0.25 * Math.sin((2 * Math.PI * ((at - (profile.dayOriginMs ?? 0)) % 86_400_000)) / 86_400_000);
     for (const variant of variants) {
       const regressed = variant === 'on' && at >= spec.regressionAtMs;
       const n = Math.max(0, Math.round(profile.rps[variant] * spec.stepSec * diurnal * (1 + 0.05 * gauss())));
       const p = regressed ? profile.regressedErrorRatio : profile.errorRatio;
       const errors = Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(n * p * (1 - p)) * gauss())));
-      const median = profile.medianSec * (regressed ? profile.latencyFactor : 1);
+      const cdf = latencyCdf(
+        profile.medianSec,
+        profile.sigma,
+        regressed ? profile.latencyFactor : 1,
+        profile.tailShare,
+      );
       for (const status of statuses) {
         const key = `${variant}/${status}`;
         if (!increments.has(key)) increments.set(key, []);
-        increments.get(key)?.push(drawBuckets(status === '500' ? errors : n - errors, median, profile.sigma, gauss));
+        increments.get(key)?.push(drawBuckets(status === '500' ? errors : n - errors, cdf, buckets, gauss));
       }
     }
   }
 
   const out = createWriteStream(path);
-  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write(`# HELP ${METRIC} Duration of HTTP server requests.\n# TYPE ${METRIC} histogram\n# UNIT ${METRIC} seconds\n`);
+  const write = (text: string) =>
+    out.write(text) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  // OpenMetrics wants a UNIT only when the name ends in it: the OpenTelemetry JS exporter's name does not.
+  const unit = metric.endsWith('_seconds') ? `# UNIT ${metric} seconds\n` : '';
+  await write(`# HELP ${metric} Duration of HTTP server requests.\n# TYPE ${metric} histogram\n${unit}`);
   let samples = 0;
   let series = 0;
   // One Metric (label set) at a time, its points in time order: buckets, then _count and _sum, per timestamp.
   for (const variant of variants) {
     for (const status of statuses) {
       const labels = `job="${spec.job}",${spec.variantLabel}="${variant}",http_response_status_code="${status}"`;
-      const cumulative = new Array<number>(BUCKETS.length + 1).fill(0);
+      const cumulative = new Array<number>(buckets.length + 1).fill(0);
       let total = 0;
       let sum = 0;
       const rows = increments.get(`${variant}/${status}`) ?? [];
@@ -142,15 +197,15 @@ export async function writeHistory(path: string, spec: HistorySpec): Promise<His
         for (let i = 0; i < inc.counts.length; i++) {
           acc += inc.counts[i];
           cumulative[i] += acc;
-          const le = i < BUCKETS.length ? formatLe(BUCKETS[i]) : '+Inf';
-          lines.push(`${METRIC}_bucket{${labels},le="${le}"} ${cumulative[i]} ${ts}\n`);
+          const le = i < buckets.length ? formatLe(buckets[i]) : '+Inf';
+          lines.push(`${metric}_bucket{${labels},le="${le}"} ${cumulative[i]} ${ts}\n`);
         }
         total += acc;
         sum += inc.sum;
-        lines.push(`${METRIC}_count{${labels}} ${total} ${ts}\n`, `${METRIC}_sum{${labels}} ${sum.toFixed(3)} ${ts}\n`);
+        lines.push(`${metric}_count{${labels}} ${total} ${ts}\n`, `${metric}_sum{${labels}} ${sum.toFixed(3)} ${ts}\n`);
       });
       samples += lines.length;
-      series += BUCKETS.length + 3;
+      series += buckets.length + 3;
       for (let i = 0; i < lines.length; i += 2000) await write(lines.slice(i, i + 2000).join(''));
     }
   }

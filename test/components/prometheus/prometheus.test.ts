@@ -16,7 +16,10 @@ afterAll(async () => {
   await prom?.stop();
 });
 
-const provider = () => createPrometheusProvider({ connection: { id: 'prom', name: 'Prometheus', kind: 'prometheus', url: prom.url, auth: 'none' } });
+const provider = () =>
+  createPrometheusProvider({
+    connection: { id: 'prom', name: 'Prometheus', kind: 'prometheus', url: prom.url, auth: 'none' },
+  });
 const query = (name: string, byVariant = true, selector = prom.selector) => {
   const spec = defaultMetricSpecs('prometheus').find((s) => s.name === name);
   if (!spec) throw new Error(name);
@@ -25,7 +28,12 @@ const query = (name: string, byVariant = true, selector = prom.selector) => {
 
 /** Prometheus' own answer, straight from its HTTP API. */
 async function promRaw(q: string, startMs: number, endMs: number, stepSec: number) {
-  const params = new URLSearchParams({ query: q, start: String(startMs / 1000), end: String(endMs / 1000), step: String(stepSec) });
+  const params = new URLSearchParams({
+    query: q,
+    start: String(startMs / 1000),
+    end: String(endMs / 1000),
+    step: String(stepSec),
+  });
   const res = await fetch(`${prom.url}/api/v1/query_range?${params}`);
   return (await res.json()) as {
     status: string;
@@ -35,7 +43,8 @@ async function promRaw(q: string, startMs: number, endMs: number, stepSec: numbe
   };
 }
 
-const byVariant = (series: Series[], label = 'feature_flag_result_variant') => new Map(series.map((s) => [s.labels[label], s]));
+const byVariant = (series: Series[], label = 'feature_flag_result_variant') =>
+  new Map(series.map((s) => [s.labels[label], s]));
 function meanIn(s: Series, from: number, to: number): number {
   let sum = 0;
   let n = 0;
@@ -49,16 +58,17 @@ function meanIn(s: Series, from: number, to: number): number {
   return sum / n;
 }
 
-
 describe('Prometheus 2.x with a day of known history', () => {
-  it('Rampart\'s series equal what Prometheus itself returns for the same query, point by point', async () => {
+  it("Rampart's series equal what Prometheus itself returns for the same query, point by point", async () => {
     const from = prom.end - 6 * 3_600_000;
     for (const name of ['request_rate', 'error_ratio', 'p99']) {
       const q = query(name);
       const mine = await provider().range(q, from, prom.end, MIN);
       const theirs = await promRaw(q, from, prom.end, 60);
       expect(theirs.status).toBe('success');
-      expect(mine.map((s) => JSON.stringify(s.labels)).sort()).toEqual(theirs.data.result.map((r) => JSON.stringify(r.metric)).sort());
+      expect(mine.map((s) => JSON.stringify(s.labels)).sort()).toEqual(
+        theirs.data.result.map((r) => JSON.stringify(r.metric)).sort(),
+      );
       for (const r of theirs.data.result) {
         const s = mine.find((m) => JSON.stringify(m.labels) === JSON.stringify(r.metric));
         if (!s) throw new Error('missing series');
@@ -67,7 +77,8 @@ describe('Prometheus 2.x with a day of known history', () => {
         for (const [ts, text] of r.values) {
           const v = at.get(Math.round(ts * 1000));
           const expected = Number(text);
-          if (Number.isFinite(expected)) expect(v, `${name} ${r.metric.feature_flag_result_variant} @${ts}`).toBe(expected);
+          if (Number.isFinite(expected))
+            expect(v, `${name} ${r.metric.feature_flag_result_variant} @${ts}`).toBe(expected);
           else expect(v).toBeNaN();
         }
         // Instants Prometheus left out are NaN in Rampart's series, not values.
@@ -123,7 +134,9 @@ describe('Prometheus 2.x with a day of known history', () => {
       }
     }
     const rate = byVariant(await provider().range(query('request_rate'), prom.end - 3_600_000, prom.end, MIN));
-    const total = meanIn(rate.get('on') as Series, prom.end - 3_600_000, prom.end) + meanIn(rate.get('off') as Series, prom.end - 3_600_000, prom.end);
+    const total =
+      meanIn(rate.get('on') as Series, prom.end - 3_600_000, prom.end) +
+      meanIn(rate.get('off') as Series, prom.end - 3_600_000, prom.end);
     expect(total).toBeGreaterThan(25); // 40 rps at the daily mean, ±25% over the day
     expect(total).toBeLessThan(55);
   });
@@ -139,7 +152,12 @@ describe('Prometheus 2.x with a day of known history', () => {
     const raw = await promRaw('vector(1) / 0', prom.end, prom.end, 60);
     expect(raw.data.result[0].values[0][1]).toBe('+Inf'); // what Prometheus actually sent
 
-    const edge = await provider().range(query('request_rate', false), prom.start - 30 * MIN, prom.start + 30 * MIN, MIN);
+    const edge = await provider().range(
+      query('request_rate', false),
+      prom.start - 30 * MIN,
+      prom.start + 30 * MIN,
+      MIN,
+    );
     expect(edge).toHaveLength(1);
     const v = Array.from(edge[0].v);
     expect(v.length).toBe(61);
@@ -157,7 +175,7 @@ describe('Prometheus 2.x with a day of known history', () => {
     expect(s.t[1] - s.t[0]).toBe(8000); // 86,400 s / 10,999 = 7.86 s → 8 s
   });
 
-  it('a bad query gives a clear bad_request with the errorType, Prometheus\' words and the PromQL', async () => {
+  it("a bad query gives a clear bad_request with the errorType, Prometheus' words and the PromQL", async () => {
     const bad = 'rate(http_server_request_duration_seconds_count{job="checkout"})';
     const err = await rejection(provider().range(bad, prom.end - 3_600_000, prom.end, MIN));
     expect(err.code).toBe('bad_request');
@@ -183,6 +201,8 @@ describe('Prometheus 2.x with a day of known history', () => {
   });
 
   it('a missing binary fails with the install command, never a silent skip', async () => {
-    await expect(startPrometheusWithHistory({ prometheusBin: '/nonexistent/prometheus' })).rejects.toThrow(/apt-get install -y prometheus/);
+    await expect(startPrometheusWithHistory({ prometheusBin: '/nonexistent/prometheus' })).rejects.toThrow(
+      /apt-get install -y prometheus/,
+    );
   });
 });

@@ -20,6 +20,11 @@ export interface RunningUnleash {
   token: string;
   /** Unleash's reported version, e.g. 6.10.1. */
   version: string;
+  /**
+   * A second admin token with its own tokenName, for tests where someone else edits the same flag: Unleash's event
+   * log names it as `createdBy` (the first token is `rampart-harness`).
+   */
+  secondActor: { name: string; token: string };
   /** Default admin login for the web UI (created by Unleash on an empty database). */
   uiLogin: { username: string; password: string };
   /** Stops Unleash, then PostgreSQL, and removes the temp directory. Safe to call twice. */
@@ -34,6 +39,8 @@ export interface StartUnleashOptions {
 }
 
 export const UNLEASH_VERSION = '6.10.1';
+/** The second actor's tokenName, as Unleash's event log shows it. */
+export const SECOND_ACTOR = 'alice';
 const HARNESS_DIR = dirname(fileURLToPath(import.meta.url));
 export const UNLEASH_INSTALL_HINT = 'npm ci --prefix test/components/unleash';
 
@@ -41,11 +48,15 @@ export const UNLEASH_INSTALL_HINT = 'npm ci --prefix test/components/unleash';
 export function assertUnleashInstalled(): void {
   const pkg = join(HARNESS_DIR, 'node_modules', 'unleash-server', 'package.json');
   if (!existsSync(pkg)) {
-    throw new Error(`unleash-server ${UNLEASH_VERSION} is not installed for the Unleash component tests: run \`${UNLEASH_INSTALL_HINT}\` (from the repository root; ≈180 MB, ≈40 s)`);
+    throw new Error(
+      `unleash-server ${UNLEASH_VERSION} is not installed for the Unleash component tests: run \`${UNLEASH_INSTALL_HINT}\` (from the repository root; ≈180 MB, ≈40 s)`,
+    );
   }
   const { version } = JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string };
   if (version !== UNLEASH_VERSION) {
-    throw new Error(`test/components/unleash has unleash-server ${version}, expected ${UNLEASH_VERSION}: run \`${UNLEASH_INSTALL_HINT}\``);
+    throw new Error(
+      `test/components/unleash has unleash-server ${version}, expected ${UNLEASH_VERSION}: run \`${UNLEASH_INSTALL_HINT}\``,
+    );
   }
 }
 
@@ -91,6 +102,7 @@ export async function startUnleash(opts: StartUnleashOptions = {}): Promise<Runn
   try {
     const port = await freePort();
     const token = `*:*.${randomBytes(24).toString('hex')}`;
+    const secondActor = { name: SECOND_ACTOR, token: `*:*.${randomBytes(24).toString('hex')}` };
     const url = `http://127.0.0.1:${port}`;
     // A minimal environment: Unleash reads DATABASE_URL, HTTP_PORT, AUTH_TYPE, … from it, and the parent's
     // environment may hold secrets or settings that must not leak into a throwaway server.
@@ -106,10 +118,16 @@ export async function startUnleash(opts: StartUnleashOptions = {}): Promise<Runn
         database: 'unleash',
         port,
         adminToken: token,
+        secondActor,
         orphanCleanup: { stopCommand: pg.stopCommand, dir: pg.dir },
       }),
     };
-    child = fork(join(HARNESS_DIR, 'server.cjs'), [], { cwd: HARNESS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    child = fork(join(HARNESS_DIR, 'server.cjs'), [], {
+      cwd: HARNESS_DIR,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      execArgv: [],
+    });
     process.on('exit', killOnExit);
     const onData = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -124,7 +142,10 @@ export async function startUnleash(opts: StartUnleashOptions = {}): Promise<Runn
 
     const running = child;
     const version = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Unleash did not start within ${startTimeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => reject(new Error(`Unleash did not start within ${startTimeoutMs} ms`)),
+        Math.max(0, deadline - Date.now()),
+      );
       running.on('message', (m: ChildMessage) => {
         clearTimeout(timer);
         if (m.type === 'ready') resolve(m.version);
@@ -142,6 +163,7 @@ export async function startUnleash(opts: StartUnleashOptions = {}): Promise<Runn
       url,
       token,
       version,
+      secondActor,
       uiLogin: { username: 'admin', password: 'unleash4all' },
       async stop() {
         if (stopped) return;

@@ -64,7 +64,21 @@ function send(message) {
       gracefulShutdownEnable: false,
     },
     authentication: {
-      initApiTokens: [{ environment: '*', project: '*', secret: config.adminToken, type: 'admin', tokenName: 'rampart-harness' }],
+      // A second admin token is a second actor: Unleash records its tokenName as createdBy on every event.
+      initApiTokens: [
+        { environment: '*', project: '*', secret: config.adminToken, type: 'admin', tokenName: 'rampart-harness' },
+        ...(config.secondActor
+          ? [
+              {
+                environment: '*',
+                project: '*',
+                secret: config.secondActor.token,
+                type: 'admin',
+                tokenName: config.secondActor.name,
+              },
+            ]
+          : []),
+      ],
     },
     versionCheck: { enable: false },
     logLevel: 'warn',

@@ -5,7 +5,7 @@
 //   npm ci --prefix test/components/unleash      # once
 //   node test/components/unleash/start.mjs [--json]
 //
-// --json prints one line {"url","token","version"} (for scripts) instead of the human summary.
+// --json prints one line {"url","token","version","secondActor"} (for scripts) instead of the human summary.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -22,13 +22,16 @@ try {
 }
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ url: unleash.url, token: unleash.token, version: unleash.version })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: unleash.url, token: unleash.token, version: unleash.version, secondActor: unleash.secondActor })}\n`,
+  );
 } else {
   process.stdout.write(
     [
       `Unleash ${unleash.version} is running.`,
       `  URL:          ${unleash.url}`,
       `  Admin token:  ${unleash.token}   (Authorization header, no "Bearer")`,
+      `  Second actor: ${unleash.secondActor.token}   (another admin token; its events say "${unleash.secondActor.name}")`,
       `  Web UI login: ${unleash.uiLogin.username} / ${unleash.uiLogin.password}`,
       'Press Ctrl-C to stop it (its database is deleted).',
       '',

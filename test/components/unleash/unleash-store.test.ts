@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEventBus } from '../../../main/core/event-bus';
 import { createUnleashStore } from '../../../main/flags/unleash';
+import { createRolloutService } from '../../../main/rollout/rollout-service';
+import { openStore } from '../../../main/store';
 import type { FlagStore } from '../../../main/flags/flag-store';
 import { UnleashConnection } from '../../../shared/domain/connections';
 import { RampartError } from '../../../shared/errors';
@@ -15,9 +18,11 @@ let unleash: RunningUnleash;
 let store: FlagStore;
 const started = Date.now();
 
-const connectionFor = (url: string) => UnleashConnection.parse({ id: 'unleash-local', name: 'Local Unleash', kind: 'unleash', url });
+const connectionFor = (url: string) =>
+  UnleashConnection.parse({ id: 'unleash-local', name: 'Local Unleash', kind: 'unleash', url });
 const FLAG = 'checkout-v2';
-const feature = (flag: string, env?: string) => `/api/admin/projects/default/features/${flag}${env ? `/environments/${env}` : ''}`;
+const feature = (flag: string, env?: string) =>
+  `/api/admin/projects/default/features/${flag}${env ? `/environments/${env}` : ''}`;
 
 /** Unleash's admin API used directly, the way its UI or another tool would change things under Rampart. */
 async function admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
@@ -31,7 +36,13 @@ async function admin<T = unknown>(method: string, path: string, body?: unknown):
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-type Strategy = { id: string; name: string; parameters: Record<string, string>; constraints: unknown[]; variants: unknown[] };
+type Strategy = {
+  id: string;
+  name: string;
+  parameters: Record<string, string>;
+  constraints: unknown[];
+  variants: unknown[];
+};
 const strategies = (flag: string, env = 'production') => admin<Strategy[]>('GET', `${feature(flag, env)}/strategies`);
 
 async function rejection(p: Promise<unknown>): Promise<RampartError> {
@@ -55,7 +66,11 @@ beforeEach(() => {
 
 /** The history a release captain would have made by hand in Unleash: create, 5% for web only, on, 25%. */
 async function seed(): Promise<void> {
-  await admin('POST', '/api/admin/projects/default/features', { name: FLAG, description: 'New checkout flow', type: 'release' });
+  await admin('POST', '/api/admin/projects/default/features', {
+    name: FLAG,
+    description: 'New checkout flow',
+    type: 'release',
+  });
   const s = await admin<Strategy>('POST', `${feature(FLAG, 'production')}/strategies`, {
     name: 'flexibleRollout',
     parameters: { rollout: '5', stickiness: 'default', groupId: FLAG },
@@ -63,7 +78,9 @@ async function seed(): Promise<void> {
     variants: [variant],
   });
   await admin('POST', `${feature(FLAG, 'production')}/on`);
-  await admin('PATCH', `${feature(FLAG, 'production')}/strategies/${s.id}`, [{ op: 'replace', path: '/parameters/rollout', value: '25' }]);
+  await admin('PATCH', `${feature(FLAG, 'production')}/strategies/${s.id}`, [
+    { op: 'replace', path: '/parameters/rollout', value: '25' },
+  ]);
 }
 
 beforeAll(async () => {
@@ -78,7 +95,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await unleash?.stop();
-  console.info(`unleash component test: ${((Date.now() - started) / 1000).toFixed(1)} s including server start and stop`);
+  console.info(
+    `unleash component test: ${((Date.now() - started) / 1000).toFixed(1)} s including server start and stop`,
+  );
 });
 
 describe('Unleash adapter against Unleash 6.10.1', () => {
@@ -99,13 +118,24 @@ describe('Unleash adapter against Unleash 6.10.1', () => {
     expect(flag).toBeDefined();
     expect(flag?.description).toBe('New checkout flow');
     expect(flag?.variants).toEqual(['new-checkout']);
-    expect(flag?.envs.production).toMatchObject({ enabled: true, exposure: 25, treatment: 'new-checkout', control: 'disabled', targeting: 'appName IN [web]' });
+    expect(flag?.envs.production).toMatchObject({
+      enabled: true,
+      exposure: 25,
+      treatment: 'new-checkout',
+      control: 'disabled',
+      targeting: 'appName IN [web]',
+    });
     expect(flag?.envs.development).toMatchObject({ enabled: false, exposure: 100 });
     expect(await store.getFlag(FLAG)).toEqual(flag);
   });
 
   it('reads the history with old → new labels and actors, oldest first', async () => {
-    const changes = await store.history({ from: started - 60_000, to: Date.now() + 1_000, flagKey: FLAG, env: 'production' });
+    const changes = await store.history({
+      from: started - 60_000,
+      to: Date.now() + 1_000,
+      flagKey: FLAG,
+      env: 'production',
+    });
     expect(changes.map((c) => [c.env, c.kind, c.label])).toEqual([
       ['*', 'created', 'created'],
       ['production', 'exposure', 'rollout 0% → 5%'],
@@ -143,7 +173,10 @@ describe('Unleash adapter against Unleash 6.10.1', () => {
       constraints: [constraint],
       variants: [variant],
     });
-    await admin('PUT', `${feature('put-control', 'production')}/strategies/${s.id}`, { name: 'flexibleRollout', parameters: { ...s.parameters, rollout: '50' } });
+    await admin('PUT', `${feature('put-control', 'production')}/strategies/${s.id}`, {
+      name: 'flexibleRollout',
+      parameters: { ...s.parameters, rollout: '50' },
+    });
     const [after] = await strategies('put-control');
     expect(after.constraints).toEqual([]);
     expect(after.variants).toEqual([]);
@@ -160,25 +193,82 @@ describe('Unleash adapter against Unleash 6.10.1', () => {
     const last = (await store.history({ from: started - 60_000, to: Date.now() + 1_000, flagKey: FLAG })).at(-1);
     expect(last).toMatchObject({ kind: 'enabled', label: 'on → off' });
     await store.setEnabled(FLAG, 'production', false, { comment: 'again' }); // idempotent: no second event
-    expect((await store.history({ from: started - 60_000, to: Date.now() + 1_000, flagKey: FLAG })).at(-1)?.id).toBe(last?.id);
+    expect((await store.history({ from: started - 60_000, to: Date.now() + 1_000, flagKey: FLAG })).at(-1)?.id).toBe(
+      last?.id,
+    );
     await store.setEnabled(FLAG, 'production', true, { comment: 'fixed' });
     expect((await store.getFlag(FLAG)).envs.production).toMatchObject({ enabled: true, exposure: 50 });
   });
 
-  it('refuses to ramp over a change made in Unleash meanwhile, reporting the live value, and writes nothing', async () => {
+  // The compare with the exposure the user saw is the rollout service's (main/rollout/exposure-rules.ts, issue 13: one
+  // owner per rule), so it is proven there, with this adapter over the real Unleash under it.
+  it('the rollout service refuses to ramp over a change made in Unleash since the user looked, reporting the live value, audits it, and writes nothing', async () => {
+    const db = openStore(':memory:');
+    try {
+      const service = createRolloutService({
+        flagStore: () => store,
+        audit: db.audit,
+        changes: db.changes,
+        processes: db.processes,
+        bus: createEventBus(),
+        user: () => 'alice',
+        settleDelaysMs: [],
+      });
+      const [s] = await strategies(FLAG);
+      expect(s.parameters.rollout).toBe('50'); // what the user saw
+      await admin('PATCH', `${feature(FLAG, 'production')}/strategies/${s.id}`, [
+        { op: 'replace', path: '/parameters/rollout', value: '70' },
+      ]);
+      const ramp = { connectionId: 'unleash-local', flagKey: FLAG, env: 'production', door: 'cli' as const };
+      const e = await rejection(
+        service.ramp({ ...ramp, to: 100, expected: 50, comment: 'stale view', override: true }),
+      );
+      expect(e.code).toBe('conflict');
+      expect(e.message).toContain("'checkout-v2' in production changed since you looked: it is now on at 70%, not 50%");
+      expect(e.details).toMatchObject({ live: { enabled: true, exposure: 70 } });
+      expect(db.audit.list({ limit: 1 })[0]).toMatchObject({
+        action: 'ramp',
+        result: 'refused',
+        reason: e.message,
+        from: { enabled: true, exposure: 70 },
+      });
+      expect((await strategies(FLAG))[0].parameters.rollout).toBe('70');
+      const last = (await store.history({ from: started - 60_000, to: Date.now() + 1_000, flagKey: FLAG })).at(-1);
+      expect(last).toMatchObject({ label: 'rollout 50% → 70%', actor: 'rampart-harness' }); // no event after it
+    } finally {
+      db.close();
+    }
+  });
+
+  // What the adapter still owns: a write handed a state it did not read itself (the adapter was re-opened since the
+  // read) is checked against a fresh read of the strategy and rollout, and refused when Unleash moved since.
+  it('refuses a write from a read it did not make once Unleash has moved since, reporting the live value, and writes nothing', async () => {
+    const seen = (await store.getFlag(FLAG)).envs.production;
+    expect(seen).toMatchObject({ enabled: true, exposure: 70 });
     const [s] = await strategies(FLAG);
-    await admin('PATCH', `${feature(FLAG, 'production')}/strategies/${s.id}`, [{ op: 'replace', path: '/parameters/rollout', value: '70' }]);
-    const e = await rejection(store.setExposure(FLAG, 'production', 100, { expected: 50, comment: 'stale view' }));
+    await admin('PATCH', `${feature(FLAG, 'production')}/strategies/${s.id}`, [
+      { op: 'replace', path: '/parameters/rollout', value: '75' },
+    ]);
+    const reopened = createUnleashStore({ connection: connectionFor(unleash.url), token: unleash.token });
+    const e = await rejection(
+      reopened.setExposure(FLAG, 'production', 100, { expected: 70, live: seen, comment: 'stale read' }),
+    );
     expect(e.code).toBe('conflict');
-    expect(e.message).toContain('the rollout is now 70%, not 50%');
-    expect(e.details).toMatchObject({ live: { enabled: true, exposure: 70 } });
-    expect((await strategies(FLAG))[0].parameters.rollout).toBe('70');
-    expect((await store.getFlag(FLAG)).envs.production.exposure).toBe(70);
+    expect(e.message).toBe(
+      "Unleash: 'checkout-v2' in production changed since it was read: the rollout is now 75%. Nothing was written; review the new state and try again.",
+    );
+    expect(e.details).toMatchObject({ live: { enabled: true, exposure: 75 }, expected: 70 });
+    expect((await strategies(FLAG))[0].parameters.rollout).toBe('75');
+    expect((await store.getFlag(FLAG)).envs.production.exposure).toBe(75);
   });
 
   it('adds a rollout strategy to a flag that has none, and rolls back to 0%', async () => {
     await admin('POST', '/api/admin/projects/default/features', { name: 'search-ranking', type: 'experiment' });
-    expect((await store.getFlag('search-ranking')).envs.production).toMatchObject({ enabled: false, exposure: 100, targeting: 'everyone (no strategies)' });
+    expect((await store.getFlag('search-ranking')).envs.production).toMatchObject({
+      enabled: false,
+      exposure: 100,
+      targeting: 'everyone (no strategies)',
+    });
     await store.setExposure('search-ranking', 'production', 10, { expected: 100, comment: 'start small' });
     await store.setEnabled('search-ranking', 'production', true, { comment: 'start small' });
     expect((await store.getFlag('search-ranking')).envs.production).toMatchObject({ enabled: true, exposure: 10 });
@@ -199,15 +289,22 @@ describe('Unleash adapter against Unleash 6.10.1', () => {
   it('names a missing flag and a missing environment as not_found', async () => {
     const e = await rejection(store.getFlag('no-such-flag'));
     expect(e.code).toBe('not_found');
-    expect(e.message).toMatch(/^Unleash: not found \(HTTP 404 on GET .*\/features\/no-such-flag\): There's no feature named "no-such-flag"/);
+    expect(e.message).toMatch(
+      /^Unleash: not found \(HTTP 404 on GET .*\/features\/no-such-flag\): There's no feature named "no-such-flag"/,
+    );
     expect((await rejection(store.setEnabled(FLAG, 'staging', false, { comment: 'x' }))).code).toBe('not_found');
   });
 
   it('reports a bad token as unauthorized, without the token in the message', async () => {
-    const bad = createUnleashStore({ connection: connectionFor(unleash.url), token: '*:*.0000000000000000000000000000000000000000' });
+    const bad = createUnleashStore({
+      connection: connectionFor(unleash.url),
+      token: '*:*.0000000000000000000000000000000000000000',
+    });
     const e = await rejection(bad.listFlags());
     expect(e.code).toBe('unauthorized');
-    expect(e.message).toMatch(/^Unleash: bad or insufficient token \(HTTP 401 on GET http:\/\/127\.0\.0\.1:\d+\/api\/admin\/.*\): You must log in to use Unleash\.$/);
+    expect(e.message).toMatch(
+      /^Unleash: bad or insufficient token \(HTTP 401 on GET http:\/\/127\.0\.0\.1:\d+\/api\/admin\/.*\): You must log in to use Unleash\.$/,
+    );
     expect(e.message).not.toContain('0000000000');
     const writeWithBadToken = await rejection(bad.setEnabled(FLAG, 'production', false, { comment: 'x' }));
     expect(writeWithBadToken.code).toBe('unauthorized');
@@ -219,6 +316,8 @@ describe('Unleash adapter against Unleash 6.10.1', () => {
     const down = createUnleashStore({ connection: connectionFor(`http://127.0.0.1:${port}`), token: unleash.token });
     const e = await rejection(down.getFlag(FLAG));
     expect(e.code).toBe('unreachable');
-    expect(e.message).toMatch(/^Unleash: unreachable \(GET http:\/\/127\.0\.0\.1:\d+\/api\/admin\/projects\/default\/features\/checkout-v2\): ECONNREFUSED/);
+    expect(e.message).toMatch(
+      /^Unleash: unreachable \(GET http:\/\/127\.0\.0\.1:\d+\/api\/admin\/projects\/default\/features\/checkout-v2\): ECONNREFUSED/,
+    );
   });
 });

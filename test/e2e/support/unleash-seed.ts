@@ -7,9 +7,15 @@ import type { RunningUnleash } from '../../components/unleash/harness';
 
 type Strategy = { id: string; parameters: Record<string, string> };
 
-const feature = (flag: string, env?: string): string => `/api/admin/projects/default/features/${flag}${env ? `/environments/${env}` : ''}`;
+const feature = (flag: string, env?: string): string =>
+  `/api/admin/projects/default/features/${flag}${env ? `/environments/${env}` : ''}`;
 
-export async function unleashAdmin<T = unknown>(unleash: RunningUnleash, method: string, path: string, body?: unknown): Promise<T> {
+export async function unleashAdmin<T = unknown>(
+  unleash: RunningUnleash,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const res = await fetch(`${unleash.url}${path}`, {
     method,
     headers: { authorization: unleash.token, 'content-type': 'application/json' },
@@ -21,7 +27,11 @@ export async function unleashAdmin<T = unknown>(unleash: RunningUnleash, method:
 }
 
 export async function seedUnleashFlag(unleash: RunningUnleash, flag: string): Promise<void> {
-  await unleashAdmin(unleash, 'POST', '/api/admin/projects/default/features', { name: flag, description: 'Checkout flow v2 (e2e)', type: 'release' });
+  await unleashAdmin(unleash, 'POST', '/api/admin/projects/default/features', {
+    name: flag,
+    description: 'Checkout flow v2 (e2e)',
+    type: 'release',
+  });
   const s = await unleashAdmin<Strategy>(unleash, 'POST', `${feature(flag, 'production')}/strategies`, {
     name: 'flexibleRollout',
     parameters: { rollout: '5', stickiness: 'default', groupId: flag },
@@ -29,7 +39,9 @@ export async function seedUnleashFlag(unleash: RunningUnleash, flag: string): Pr
     variants: [{ name: 'on', weight: 1000, weightType: 'variable', stickiness: 'default' }],
   });
   await unleashAdmin(unleash, 'POST', `${feature(flag, 'production')}/on`);
-  await unleashAdmin(unleash, 'PATCH', `${feature(flag, 'production')}/strategies/${s.id}`, [{ op: 'replace', path: '/parameters/rollout', value: '25' }]);
+  await unleashAdmin(unleash, 'PATCH', `${feature(flag, 'production')}/strategies/${s.id}`, [
+    { op: 'replace', path: '/parameters/rollout', value: '25' },
+  ]);
 }
 
 /** The rollout parameter of the flag's (first) production strategy, as Unleash stores it: "50". */

@@ -30,7 +30,9 @@ describe('flagd adapter: atomic writes', () => {
     tmp = tempFlagFile();
     const store = storeFor(tmp.file);
     const worker = new Worker(READER, { eval: true, workerData: { file: tmp.file } });
-    const done = new Promise<{ reads: number; failures: number; firstFailure: string | null }>((resolve) => worker.once('message', resolve));
+    const done = new Promise<{ reads: number; failures: number; firstFailure: string | null }>((resolve) =>
+      worker.once('message', resolve),
+    );
     let exposure = 25;
     for (let i = 0; i < 150; i++) {
       const next = i % 2 === 0 ? 75 : 25;

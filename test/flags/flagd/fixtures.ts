@@ -10,14 +10,21 @@ export const SAMPLE = {
   'x-custom-top': { keep: ['me', 1] },
   $evaluators: {
     isStaff: { ends_with: [{ var: 'email' }, '@example.com'] },
-    sharedSplit: { fractional: [['on', 10], ['off', 90]] },
+    sharedSplit: {
+      fractional: [
+        ['on', 10],
+        ['off', 90],
+      ],
+    },
   },
   flags: {
     'new-checkout': {
       state: 'ENABLED',
       variants: { on: true, off: false },
       defaultVariant: 'off',
-      targeting: { fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 25], ['off', 75]] },
+      targeting: {
+        fractional: [{ cat: [{ var: '$flagd.flagKey' }, { var: 'targetingKey' }] }, ['on', 25], ['off', 75]],
+      },
       metadata: { owner: 'team-a', service: 'checkout' },
       'x-unknown': 42,
     },
@@ -25,19 +32,32 @@ export const SAMPLE = {
       state: 'ENABLED',
       variants: { off: false, on: true },
       defaultVariant: 'off',
-      targeting: { fractional: [['off', 3], ['on', 1]] },
+      targeting: {
+        fractional: [
+          ['off', 3],
+          ['on', 1],
+        ],
+      },
     },
     'staff-then-split': {
       state: 'DISABLED',
       variants: { 'ml-v2': 'ml-v2', classic: 'classic' },
       defaultVariant: 'classic',
-      targeting: { if: [{ $ref: 'isStaff' }, 'ml-v2', { fractional: [{ var: 'email' }, ['ml-v2', 40], ['classic', 60]] }] },
+      targeting: {
+        if: [{ $ref: 'isStaff' }, 'ml-v2', { fractional: [{ var: 'email' }, ['ml-v2', 40], ['classic', 60]] }],
+      },
     },
     'three-way': {
       state: 'ENABLED',
       variants: { red: '#f00', green: '#0f0', blue: '#00f' },
       defaultVariant: 'blue',
-      targeting: { fractional: [['red', 10], ['green', 10], ['blue', 80]] },
+      targeting: {
+        fractional: [
+          ['red', 10],
+          ['green', 10],
+          ['blue', 80],
+        ],
+      },
     },
     'static-on': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'on' },
     'static-off': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', targeting: {} },
@@ -47,12 +67,22 @@ export const SAMPLE = {
       defaultVariant: 'off',
       targeting: { if: [{ $ref: 'isStaff' }, 'on', null] },
     },
-    'via-evaluator': { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', targeting: { $ref: 'sharedSplit' } },
+    'via-evaluator': {
+      state: 'ENABLED',
+      variants: { on: true, off: false },
+      defaultVariant: 'off',
+      targeting: { $ref: 'sharedSplit' },
+    },
     'time-ramp': {
       state: 'ENABLED',
       variants: { on: true, off: false },
       defaultVariant: 'off',
-      targeting: { fractional: [['on', { '-': [{ var: '$flagd.timestamp' }, 1700000000] }], ['off', 100]] },
+      targeting: {
+        fractional: [
+          ['on', { '-': [{ var: '$flagd.timestamp' }, 1700000000] }],
+          ['off', 100],
+        ],
+      },
     },
   },
 };
@@ -71,7 +101,10 @@ export function tempFlagFile(content: unknown = SAMPLE, name = 'flags.json'): Te
 }
 
 export function storeFor(file: string, extra: Partial<FlagdStoreOptions> = {}) {
-  return createFlagdStore({ connection: { id: 'flags-test', kind: 'flagd', name: 'Test flags', file, environment: 'production' }, ...extra });
+  return createFlagdStore({
+    connection: { id: 'flags-test', kind: 'flagd', name: 'Test flags', file, environment: 'production' },
+    ...extra,
+  });
 }
 
 /** Resolves with the RampartError a promise rejects with (fails the test when it resolves). */

@@ -23,7 +23,10 @@ function load(file: string): FlagdCore {
 function variantsOf(file: string, flagKey: string, kind: 'boolean' | 'string' = 'boolean'): string[] {
   const core = load(file);
   return KEYS.map((targetingKey) => {
-    const r = kind === 'boolean' ? core.resolveBooleanEvaluation(flagKey, false, { targetingKey }) : core.resolveStringEvaluation(flagKey, '', { targetingKey });
+    const r =
+      kind === 'boolean'
+        ? core.resolveBooleanEvaluation(flagKey, false, { targetingKey })
+        : core.resolveStringEvaluation(flagKey, '', { targetingKey });
     expect(r.errorCode).toBeUndefined();
     return r.variant ?? '(default)';
   });
@@ -53,7 +56,14 @@ describe('flagd adapter: the written file as flagd-core evaluates it', () => {
     const at50 = variantsOf(tmp.file, 'new-checkout');
     expect(share(at50, 'on')).toBeGreaterThanOrEqual(0.48);
     expect(share(at50, 'on')).toBeLessThanOrEqual(0.52);
-    expect(moved(at25, at50, (v) => v === 'on', (v) => v === 'off')).toBe(0);
+    expect(
+      moved(
+        at25,
+        at50,
+        (v) => v === 'on',
+        (v) => v === 'off',
+      ),
+    ).toBe(0);
 
     await store.setExposure('new-checkout', 'production', 100, { comment: 'ramp', expected: 50 });
     expect(share(variantsOf(tmp.file, 'new-checkout'), 'on')).toBe(1);
@@ -61,18 +71,44 @@ describe('flagd adapter: the written file as flagd-core evaluates it', () => {
     // Rolling back shrinks the treatment the same way: nobody moves from control to treatment.
     await store.setExposure('new-checkout', 'production', 5, { comment: 'back', expected: 100 });
     const at5 = variantsOf(tmp.file, 'new-checkout');
-    expect(moved(at25, at5, (v) => v === 'off', (v) => v === 'on')).toBe(0);
+    expect(
+      moved(
+        at25,
+        at5,
+        (v) => v === 'off',
+        (v) => v === 'on',
+      ),
+    ).toBe(0);
     expect(share(at5, 'on')).toBeGreaterThanOrEqual(0.04);
     expect(share(at5, 'on')).toBeLessThanOrEqual(0.06);
   });
 
   it('stays monotonic when the file lists the treatment last', async () => {
-    tmp = tempFlagFile({ flags: { f: { ...flag, targeting: { fractional: [['off', 75], ['on', 25]] } } } });
+    tmp = tempFlagFile({
+      flags: {
+        f: {
+          ...flag,
+          targeting: {
+            fractional: [
+              ['off', 75],
+              ['on', 25],
+            ],
+          },
+        },
+      },
+    });
     const store = storeFor(tmp.file);
     const before = variantsOf(tmp.file, 'f');
     await store.setExposure('f', 'production', 60, { comment: 'ramp', expected: 25 });
     const after = variantsOf(tmp.file, 'f');
-    expect(moved(before, after, (v) => v === 'on', (v) => v === 'off')).toBe(0);
+    expect(
+      moved(
+        before,
+        after,
+        (v) => v === 'on',
+        (v) => v === 'off',
+      ),
+    ).toBe(0);
     expect(share(after, 'on')).toBeGreaterThan(0.57);
     expect(share(after, 'on')).toBeLessThan(0.63);
   });
@@ -80,14 +116,32 @@ describe('flagd adapter: the written file as flagd-core evaluates it', () => {
   it('with three variants, ramping up moves no key from a treatment to the default', async () => {
     tmp = tempFlagFile({
       flags: {
-        colour: { state: 'ENABLED', variants: { red: 'r', blue: 'b', green: 'g' }, defaultVariant: 'blue', targeting: { fractional: [['red', 5], ['blue', 90], ['green', 5]] } },
+        colour: {
+          state: 'ENABLED',
+          variants: { red: 'r', blue: 'b', green: 'g' },
+          defaultVariant: 'blue',
+          targeting: {
+            fractional: [
+              ['red', 5],
+              ['blue', 90],
+              ['green', 5],
+            ],
+          },
+        },
       },
     });
     const store = storeFor(tmp.file);
     const before = variantsOf(tmp.file, 'colour', 'string');
     await store.setExposure('colour', 'production', 40, { comment: 'ramp', expected: 10 });
     const after = variantsOf(tmp.file, 'colour', 'string');
-    expect(moved(before, after, (v) => v !== 'blue', (v) => v === 'blue')).toBe(0);
+    expect(
+      moved(
+        before,
+        after,
+        (v) => v !== 'blue',
+        (v) => v === 'blue',
+      ),
+    ).toBe(0);
     expect(1 - share(after, 'blue')).toBeGreaterThan(0.37);
     expect(1 - share(after, 'blue')).toBeLessThan(0.43);
   });
@@ -105,6 +159,8 @@ describe('flagd adapter: the written file as flagd-core evaluates it', () => {
     expect(share(variantsOf(tmp.file, 'checkout-v2'), 'on')).toBe(0);
     const core = load(tmp.file);
     expect(core.resolveBooleanEvaluation('dark-mode', false, { targetingKey: 'u' }).reason).toBe('DISABLED');
-    expect(core.resolveStringEvaluation('search-ranker', '', { targetingKey: 'u', email: 'x@rampart.example' }).value).toBe('ml-v2');
+    expect(
+      core.resolveStringEvaluation('search-ranker', '', { targetingKey: 'u', email: 'x@rampart.example' }).value,
+    ).toBe('ml-v2');
   });
 });

@@ -8,16 +8,78 @@ afterEach(() => tmp?.cleanup());
 const flagFile = (flags: Record<string, unknown>) => ({ flags });
 const on = { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off' };
 
+describe('flagd adapter: one malformed flag', () => {
+  // Each is a flag-level problem: the flag is listed with it, never ramped, and its siblings keep working.
+  const cases: Array<{ name: string; content: unknown; key: string; path: RegExp }> = [
+    {
+      name: 'a bad state',
+      content: flagFile({ 'new-checkout': { ...on, state: 'ON' }, ok: on }),
+      key: 'new-checkout',
+      path: /invalid at \$\.flags\["new-checkout"\]\.state/,
+    },
+    {
+      name: 'a default that is not a variant',
+      content: flagFile({ x: { ...on, defaultVariant: 'maybe' }, ok: on }),
+      key: 'x',
+      path: /invalid at \$\.flags\.x\.defaultVariant: "maybe" is not one of the variants/,
+    },
+    {
+      name: 'variants of mixed types',
+      content: flagFile({ x: { ...on, variants: { on: true, off: 'no' } }, ok: on }),
+      key: 'x',
+      path: /invalid at \$\.flags\.x\.variants: all variants of a flag must have the same type/,
+    },
+    {
+      name: 'no variants',
+      content: flagFile({ x: { ...on, variants: {} }, ok: on }),
+      key: 'x',
+      path: /invalid at \$\.flags\.x\.variants: a flag needs at least one variant/,
+    },
+    {
+      name: 'a non-scalar metadata value',
+      content: flagFile({ x: { ...on, metadata: { owner: { team: 'a' } } }, ok: on }),
+      key: 'x',
+      path: /invalid at \$\.flags\.x\.metadata\.owner/,
+    },
+    {
+      name: 'a bad entry in the array form',
+      content: {
+        flags: [
+          { ...on, key: 'ok' },
+          { ...on, key: 'b', state: 'off' },
+        ],
+      },
+      key: 'b',
+      path: /invalid at \$\.flags\[1\]\.state/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`lists ${c.name} with the JSON path of its problem, refuses to ramp it, and ramps its sibling`, async () => {
+      tmp = tempFlagFile(c.content);
+      const store = storeFor(tmp.file);
+      const odd = (await store.listFlags()).find((f) => f.key === c.key)!;
+      expect(odd.envs.production.exposure).toBeNull();
+      expect(odd.envs.production.targeting).toMatch(c.path);
+      const err = await rejection(store.setExposure(c.key, 'production', 10, { comment: 'ramp', expected: null }));
+      expect(err.code).toBe('bad_request');
+      expect(err.message).toContain(tmp.file);
+      expect(err.message).toMatch(c.path);
+      await store.setExposure('ok', 'production', 10, { comment: 'ramp', expected: 0 });
+      expect((await store.getFlag('ok')).envs.production.exposure).toBe(10);
+    });
+  }
+});
+
 describe('flagd adapter: a malformed file', () => {
   const cases: Array<{ name: string; content: unknown; path: RegExp }> = [
-    { name: 'a bad state', content: flagFile({ 'new-checkout': { ...on, state: 'ON' } }), path: /invalid at \$\.flags\["new-checkout"\]\.state/ },
-    { name: 'a default that is not a variant', content: flagFile({ x: { ...on, defaultVariant: 'maybe' } }), path: /invalid at \$\.flags\.x\.defaultVariant: "maybe" is not one of the variants/ },
-    { name: 'variants of mixed types', content: flagFile({ x: { ...on, variants: { on: true, off: 'no' } } }), path: /invalid at \$\.flags\.x\.variants: all variants of a flag must have the same type/ },
-    { name: 'no variants', content: flagFile({ x: { ...on, variants: {} } }), path: /invalid at \$\.flags\.x\.variants: a flag needs at least one variant/ },
-    { name: 'a non-scalar metadata value', content: flagFile({ x: { ...on, metadata: { owner: { team: 'a' } } } }), path: /invalid at \$\.flags\.x\.metadata\.owner/ },
     { name: 'no flags at all', content: { metadata: {} }, path: /invalid at \$\.flags/ },
-    { name: 'a bad entry in the array form', content: { flags: [{ ...on, key: 'a' }, { ...on, key: 'b', state: 'off' }] }, path: /invalid at \$\.flags\[1\]\.state/ },
     { name: 'a top-level array', content: [], path: /invalid at \$: expected an object with a "flags" field/ },
+    {
+      name: 'shared evaluators that are not an object',
+      content: { $evaluators: 3, flags: {} },
+      path: /\$\.\$evaluators/,
+    },
   ];
 
   for (const c of cases) {

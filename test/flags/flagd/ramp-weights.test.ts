@@ -61,7 +61,17 @@ describe('rampWeights', () => {
   });
 
   it('with nothing off control yet, gives the whole ramp to the treatment', () => {
-    expect(rampWeights([{ variant: 'on', weight: 0 }, { variant: 'off', weight: 100 }], 'off', 'on', 25)).toEqual([
+    expect(
+      rampWeights(
+        [
+          { variant: 'on', weight: 0 },
+          { variant: 'off', weight: 100 },
+        ],
+        'off',
+        'on',
+        25,
+      ),
+    ).toEqual([
       { variant: 'on', weight: 25 },
       { variant: 'off', weight: 75 },
     ]);

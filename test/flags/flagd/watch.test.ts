@@ -57,7 +57,12 @@ describe('flagd adapter: watching the file', () => {
       source: 'watch',
     });
     expect(ramp.id).toMatch(/^flags-test:watch:[0-9a-f]{16}:new-checkout$/);
-    expect(seen.find((c) => c.flagKey === 'static-on')).toMatchObject({ kind: 'enabled', from: { enabled: true }, to: { enabled: false }, label: 'on → off' });
+    expect(seen.find((c) => c.flagKey === 'static-on')).toMatchObject({
+      kind: 'enabled',
+      from: { enabled: true },
+      to: { enabled: false },
+      label: 'on → off',
+    });
   });
 
   it('stays silent for its own writes, and still reports the next external edit', async () => {
@@ -103,7 +108,10 @@ describe('flagd adapter: watching the file', () => {
     writeFileSync(tmp.file, text(edited));
     await until(() => seen.length >= 3);
     const byFlag = Object.fromEntries(seen.map((c) => [c.flagKey, c]));
-    expect(byFlag['staff-only']).toMatchObject({ kind: 'exposure', label: 'rollout 0% → 100%, targeting: if $ref isStaff → on; else on' });
+    expect(byFlag['staff-only']).toMatchObject({
+      kind: 'exposure',
+      label: 'rollout 0% → 100%, targeting: if $ref isStaff → on; else on',
+    });
     expect(byFlag['static-off']).toMatchObject({ kind: 'archived', to: null });
     expect(byFlag['brand-new']).toMatchObject({ kind: 'created', from: null, to: { enabled: true, exposure: 0 } });
   });

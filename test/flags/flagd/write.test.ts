@@ -26,7 +26,12 @@ describe('flagd adapter: ramping rewrites only the fractional weights', () => {
   it('keeps the order of an existing rule (treatment last stays last, which is monotonic too) and normalizes to 100', async () => {
     tmp = tempFlagFile();
     await storeFor(tmp.file).setExposure('relative-weights', 'production', 40, { ...comment, expected: 25 });
-    expect(readJson(tmp.file).flags['relative-weights'].targeting).toEqual({ fractional: [['off', 60], ['on', 40]] });
+    expect(readJson(tmp.file).flags['relative-weights'].targeting).toEqual({
+      fractional: [
+        ['off', 60],
+        ['on', 40],
+      ],
+    });
   });
 
   it('keeps the bucketing expression and the rules around a nested fractional', async () => {
@@ -40,18 +45,28 @@ describe('flagd adapter: ramping rewrites only the fractional weights', () => {
   it('with three variants moves the share off the default proportionally', async () => {
     tmp = tempFlagFile();
     await storeFor(tmp.file).setExposure('three-way', 'production', 40, { ...comment, expected: 20 });
-    expect(readJson(tmp.file).flags['three-way'].targeting).toEqual({ fractional: [['red', 20], ['green', 20], ['blue', 60]] });
+    expect(readJson(tmp.file).flags['three-way'].targeting).toEqual({
+      fractional: [
+        ['red', 20],
+        ['green', 20],
+        ['blue', 60],
+      ],
+    });
   });
 
   it('adds a fractional rule, treatment first, bucketing on flagKey + targetingKey, where there was none', async () => {
     tmp = tempFlagFile();
     const store = storeFor(tmp.file);
     await store.setExposure('static-off', 'production', 5, { ...comment, expected: null });
-    expect(readJson(tmp.file).flags['static-off'].targeting).toEqual({ fractional: [bucketBy, ['on', 5], ['off', 95]] });
+    expect(readJson(tmp.file).flags['static-off'].targeting).toEqual({
+      fractional: [bucketBy, ['on', 5], ['off', 95]],
+    });
     expect((await store.getFlag('static-off')).envs.production.exposure).toBe(5);
 
     await store.setExposure('static-on', 'production', 50, { ...comment, expected: 100 });
-    expect(readJson(tmp.file).flags['static-on'].targeting).toEqual({ fractional: [bucketBy, ['on', 50], ['off', 50]] });
+    expect(readJson(tmp.file).flags['static-on'].targeting).toEqual({
+      fractional: [bucketBy, ['on', 50], ['off', 50]],
+    });
   });
 
   it('adds the split as the final else of an if-chain that fell through to the default', async () => {
@@ -62,14 +77,11 @@ describe('flagd adapter: ramping rewrites only the fractional weights', () => {
     });
   });
 
-  it('rounds to whole percents and refuses out-of-range values', async () => {
+  it('puts an exposure between whole percents on the grid of whole weights (range is the rollout service’s)', async () => {
     tmp = tempFlagFile();
     const store = storeFor(tmp.file);
     await store.setExposure('new-checkout', 'production', 12.4, { ...comment, expected: 25 });
     expect((await store.getFlag('new-checkout')).envs.production.exposure).toBe(12);
-    for (const bad of [-1, 101, Number.NaN]) {
-      expect((await rejection(store.setExposure('new-checkout', 'production', bad, { ...comment, expected: 12 }))).code).toBe('bad_request');
-    }
   });
 
   it('refuses, writing nothing, to ramp computed weights or a rule shared through $evaluators', async () => {
@@ -106,45 +118,133 @@ describe('flagd adapter: ramping rewrites only the fractional weights', () => {
     const { renameSync } = await import('node:fs');
     renameSync(tmp.file, target);
     symlinkSync(target, link);
-    await storeFor(link).setExposure('new-checkout', 'production', 30, { ...comment, expected: 25 });
+    const report = await storeFor(link).setExposure('new-checkout', 'production', 30, { ...comment, expected: 25 });
+    expect(report?.note).toBe(`${link} is a symlink: Rampart wrote the file it points to, ${target}`);
+    const rolledBack = await storeFor(link).rollback('new-checkout', 'production', { ...comment, live: null });
+    expect(rolledBack.note).toContain(`${link} is a symlink: Rampart wrote the file it points to`);
+    await storeFor(link).setExposure('new-checkout', 'production', 30, { ...comment, expected: 0 });
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(readJson(target).flags['new-checkout'].targeting).toEqual({ fractional: [bucketBy, ['on', 30], ['off', 70]] });
+    expect(readJson(target).flags['new-checkout'].targeting).toEqual({
+      fractional: [bucketBy, ['on', 30], ['off', 70]],
+    });
     expect(readdirSync(real)).toEqual(['flags.json']);
     expect(readdirSync(tmp.dir).sort()).toEqual(['current.json', 'real']);
   });
 });
 
 describe('flagd adapter: read-compare-write', () => {
-  it('refuses when the live exposure differs from what the user saw, with the live state, writing nothing', async () => {
+  it('refuses a ramp on a read that an edit of the file made stale, with the live state, writing nothing', async () => {
     tmp = tempFlagFile();
+    const store = storeFor(tmp.file);
+    const live = (await store.getFlag('new-checkout')).envs.production;
     const external = sample();
     external.flags['new-checkout'].targeting = { fractional: [bucketBy, ['on', 30], ['off', 70]] };
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(tmp.file, text(external)); // someone else ramped to 30 %
-    const err = await rejection(storeFor(tmp.file).setExposure('new-checkout', 'production', 50, { ...comment, expected: 25 }));
+    writeFileSync(tmp.file, text(external)); // someone else ramped to 30 % after the read
+    const err = await rejection(
+      store.setExposure('new-checkout', 'production', 50, { ...comment, expected: 25, live }),
+    );
     expect(err.code).toBe('conflict');
-    expect(err.message).toMatch(/"new-checkout" is at 30%, not 25% as expected; nothing was written/);
+    expect(err.message).toMatch(/"new-checkout" was edited since it was read \(now on, 30%.*\); nothing was written/);
     expect(err.details).toMatchObject({ live: { enabled: true, exposure: 30 } });
     expect(readFileSync(tmp.file, 'utf8')).toBe(text(external));
-  });
-
-  it('treats expected null as "no ramp yet" and refuses it when a fractional rule exists', async () => {
-    tmp = tempFlagFile();
-    const err = await rejection(storeFor(tmp.file).setExposure('new-checkout', 'production', 50, { ...comment, expected: null }));
-    expect(err.code).toBe('conflict');
-    expect(readFileSync(tmp.file, 'utf8')).toBe(text(SAMPLE));
   });
 
   it('runs two ramps from the same starting point one after the other: the second sees the first and is refused', async () => {
     tmp = tempFlagFile();
     const store = storeFor(tmp.file);
+    const live = (await store.getFlag('new-checkout')).envs.production;
     const [first, second] = await Promise.allSettled([
-      store.setExposure('new-checkout', 'production', 50, { ...comment, expected: 25 }),
-      store.setExposure('new-checkout', 'production', 100, { ...comment, expected: 25 }),
+      store.setExposure('new-checkout', 'production', 50, { ...comment, expected: 25, live }),
+      store.setExposure('new-checkout', 'production', 100, { ...comment, expected: 25, live }),
     ]);
     expect(first.status).toBe('fulfilled');
     expect(second.status).toBe('rejected');
     expect((second as PromiseRejectedResult).reason.code).toBe('conflict');
     expect((await store.getFlag('new-checkout')).envs.production.exposure).toBe(50);
+  });
+});
+
+describe('flagd adapter: the version handed out as EnvState.version', () => {
+  it('refuses a ramp when the flag was edited since the live read, even at the same exposure, writing nothing', async () => {
+    tmp = tempFlagFile();
+    const store = storeFor(tmp.file);
+    const live = (await store.getFlag('new-checkout')).envs.production;
+    const external = sample();
+    external.flags['new-checkout'].targeting = { fractional: [{ var: 'email' }, ['on', 25], ['off', 75]] }; // same 25 %, new bucketing
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(tmp.file, text(external));
+    const err = await rejection(
+      storeFor(tmp.file).setExposure('new-checkout', 'production', 50, { ...comment, expected: 25, live }),
+    );
+    expect(err.code).toBe('conflict');
+    expect(err.message).toMatch(/"new-checkout" was edited since it was read \(now on, 25%/);
+    expect(readFileSync(tmp.file, 'utf8')).toBe(text(external));
+  });
+
+  it('goes ahead when only another flag of the file changed, keeping that edit', async () => {
+    tmp = tempFlagFile();
+    const store = storeFor(tmp.file);
+    const live = (await store.getFlag('new-checkout')).envs.production;
+    await store.setEnabled('three-way', 'production', false, comment); // another writer's edit of another flag
+    await store.setExposure('new-checkout', 'production', 50, { ...comment, expected: 25, live });
+    expect((await store.getFlag('new-checkout')).envs.production.exposure).toBe(50);
+    expect((await store.getFlag('three-way')).envs.production.enabled).toBe(false);
+  });
+
+  it('refuses to ramp shapes it cannot rewrite by weights, naming why', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [
+        {
+          if: [
+            {
+              '==': [
+                {
+                  fractional: [
+                    ['on', 1],
+                    ['off', 1],
+                  ],
+                },
+                'on',
+              ],
+            },
+            'on',
+            'off',
+          ],
+        },
+        /inside a condition/,
+      ],
+      [
+        {
+          fractional: [
+            [{ cat: ['o', 'n'] }, 50],
+            ['off', 50],
+          ],
+        },
+        /a variant of its fractional rule is computed/,
+      ],
+      [
+        {
+          fractional: [
+            ['on', 12.5],
+            ['off', 87.5],
+          ],
+        },
+        /not all integers/,
+      ],
+    ];
+    for (const [targeting, why] of cases) {
+      tmp?.cleanup();
+      tmp = tempFlagFile({
+        flags: { f: { state: 'ENABLED', variants: { on: true, off: false }, defaultVariant: 'off', targeting } },
+      });
+      const before = readFileSync(tmp.file, 'utf8');
+      const err = await rejection(
+        storeFor(tmp.file).setExposure('f', 'production', 50, { ...comment, expected: null }),
+      );
+      expect(err.code).toBe('bad_request');
+      expect(err.message).toMatch(why);
+      expect(readFileSync(tmp.file, 'utf8')).toBe(before);
+    }
   });
 });

@@ -10,7 +10,13 @@ import { replaceSegmentRules, updateState } from '../../support/vendor-servers/f
 export const fastHttp: HttpDeps = { ...defaultHttpDeps, sleep: async () => undefined };
 
 export function fsStore(fake: FakeFlagsmith, extra: Partial<FlagsmithStoreOptions> & { project?: string } = {}) {
-  const connection = FlagsmithConnection.parse({ id: 'fs-test', name: 'Flagsmith test', kind: 'flagsmith', url: fake.url, project: extra.project ?? 'Rampart demo' });
+  const connection = FlagsmithConnection.parse({
+    id: 'fs-test',
+    name: 'Flagsmith test',
+    kind: 'flagsmith',
+    url: fake.url,
+    project: extra.project ?? 'Rampart demo',
+  });
   return createFlagsmithStore({ connection, token: fake.token, http: fastHttp, ...extra });
 }
 
@@ -18,7 +24,13 @@ export function fsStore(fake: FakeFlagsmith, extra: Partial<FlagsmithStoreOption
 export function defaultState(fake: FakeFlagsmith, feature: string, env: string): FsFeatureState {
   const f = fake.feature(feature);
   const e = fake.env(env);
-  const s = fake.state.states.find((x) => x.feature === f.id && x.environment === e.id && x.feature_segment === null && x.environment_feature_version === null);
+  const s = fake.state.states.find(
+    (x) =>
+      x.feature === f.id &&
+      x.environment === e.id &&
+      x.feature_segment === null &&
+      x.environment_feature_version === null,
+  );
   if (!s) throw new Error(`no default state for ${feature} in ${env}`);
   return s;
 }
@@ -42,4 +54,3 @@ export const dashboard = {
 export function writes(fake: FakeFlagsmith) {
   return fake.requests.filter((r) => r.method !== 'GET');
 }
-

@@ -7,7 +7,8 @@ import { fsStore, segmentNamed, writes } from './helpers';
 let fake: FakeFlagsmith;
 afterEach(async () => fake?.stop());
 
-const live = async (f: FakeFlagsmith, flag: string) => (await fsStore(f).getFlag(flag)).envs[f.env('Production').api_key];
+const live = async (f: FakeFlagsmith, flag: string) =>
+  (await fsStore(f).getFlag(flag)).envs[f.env('Production').api_key];
 
 describe('Flagsmith adapter: v2-versioned environments', () => {
   it('reads live state through the live version', async () => {
@@ -21,12 +22,18 @@ describe('Flagsmith adapter: v2-versioned environments', () => {
     const segmentId = segmentNamed(fake, 'checkout-5pct').id;
     await fsStore(fake).setEnabled('new-checkout', 'Production', false, { comment: 'errors up' });
     const sent = writes(fake);
-    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /api/v1/environments/${fake.env('Production').id}/features/${fake.feature('new-checkout').id}/versions/`]);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /api/v1/environments/${fake.env('Production').id}/features/${fake.feature('new-checkout').id}/versions/`,
+    ]);
     expect(sent[0].body).toEqual({
       description: 'errors up',
       publish_immediately: true,
       feature_states_to_update: [
-        { feature_segment: { segment: segmentId }, enabled: false, feature_state_value: { type: 'unicode', string_value: null, integer_value: null, boolean_value: null } },
+        {
+          feature_segment: { segment: segmentId },
+          enabled: false,
+          feature_state_value: { type: 'unicode', string_value: null, integer_value: null, boolean_value: null },
+        },
       ],
       feature_states_to_create: [],
     });
@@ -44,9 +51,15 @@ describe('Flagsmith adapter: v2-versioned environments', () => {
     const versionPosts = writes(fake).filter((r) => r.path.endsWith('/versions/'));
     expect(versionPosts).toHaveLength(2);
     expect((versionPosts[1].body as { feature_states_to_create: unknown[] }).feature_states_to_create).toEqual([
-      { enabled: true, feature_state_value: { type: 'unicode', string_value: null, integer_value: null, boolean_value: null }, feature_segment: { segment: segmentNamed(fake, 'rampart-ramp/banner/Production').id } },
+      {
+        enabled: true,
+        feature_state_value: { type: 'unicode', string_value: null, integer_value: null, boolean_value: null },
+        feature_segment: { segment: segmentNamed(fake, 'rampart-ramp/banner/Production').id },
+      },
     ]);
-    expect(writes(fake).some((r) => r.path.includes('featurestates') || r.path.includes('create-segment-override'))).toBe(false);
+    expect(
+      writes(fake).some((r) => r.path.includes('featurestates') || r.path.includes('create-segment-override')),
+    ).toBe(false);
   });
 
   it('detects an environment switched to v2 after it was read: the legacy write is refused (400), then one version is published', async () => {
@@ -67,14 +80,29 @@ describe('Flagsmith adapter: v2-versioned environments', () => {
     const env = fake.env('Production');
     const t0 = Date.now() - 60_000;
     const change = (name: string, patch: Parameters<typeof updateState>[2], at: number) =>
-      publishVersion(fake.state, env, fake.feature(name), (_v, states) => {
-        const def = states.find((s) => s.feature_segment === null);
-        if (def) updateState(fake.state, def, patch, { author: ALICE, at }, false);
-        return undefined;
-      }, { author: ALICE, at });
+      publishVersion(
+        fake.state,
+        env,
+        fake.feature(name),
+        (_v, states) => {
+          const def = states.find((s) => s.feature_segment === null);
+          if (def) updateState(fake.state, def, patch, { author: ALICE, at }, false);
+          return undefined;
+        },
+        { author: ALICE, at },
+      );
     change('banner', { enabled: true }, t0 + 1_000);
     const [b, c] = fake.feature('pricing-page').multivariate_options;
-    change('pricing-page', { mv: [{ multivariate_feature_option: b.id, percentage_allocation: 20 }, { multivariate_feature_option: c.id, percentage_allocation: 20 }] }, t0 + 2_000);
+    change(
+      'pricing-page',
+      {
+        mv: [
+          { multivariate_feature_option: b.id, percentage_allocation: 20 },
+          { multivariate_feature_option: c.id, percentage_allocation: 20 },
+        ],
+      },
+      t0 + 2_000,
+    );
     expect(liveStates(fake.state, env, fake.feature('banner').id)[0].enabled).toBe(true);
     const store = fsStore(fake);
     const banner = await store.history({ from: t0, to: Date.now(), flagKey: 'banner', env: 'Production' });

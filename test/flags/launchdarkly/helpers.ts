@@ -8,10 +8,15 @@ import type { FakeLaunchDarkly } from '../../support/vendor-servers/fake-launchd
 export const fastHttp: HttpDeps = { ...defaultHttpDeps, sleep: async () => undefined };
 
 export function ldStore(fake: FakeLaunchDarkly, extra: Partial<LaunchDarklyStoreOptions> = {}) {
-  const connection = LaunchDarklyConnection.parse({ id: 'ld-test', name: 'LD test', kind: 'launchdarkly', url: fake.url, project: 'default' });
+  const connection = LaunchDarklyConnection.parse({
+    id: 'ld-test',
+    name: 'LD test',
+    kind: 'launchdarkly',
+    url: fake.url,
+    project: 'default',
+  });
   return createLaunchDarklyStore({ connection, token: fake.token, http: fastHttp, ...extra });
 }
-
 
 export function patches(fake: FakeLaunchDarkly) {
   return fake.requests.filter((r) => r.method === 'PATCH');

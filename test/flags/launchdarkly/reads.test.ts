@@ -26,11 +26,22 @@ describe('LaunchDarkly adapter: reads against the documented REST v2 shapes', ()
     fake = await startFakeLaunchDarkly();
     const flags = await ldStore(fake).listFlags();
     const checkout = flags.find((f) => f.key === 'new-checkout');
-    expect(checkout?.envs.production).toMatchObject({ enabled: true, exposure: 5, treatment: 'true', control: 'false', version: 1 });
+    expect(checkout?.envs.production).toMatchObject({
+      enabled: true,
+      exposure: 5,
+      treatment: 'true',
+      control: 'false',
+      version: 1,
+    });
     expect(checkout?.envs.staging).toMatchObject({ enabled: false, exposure: 0 });
     const ranker = flags.find((f) => f.key === 'search-ranker');
     expect(ranker?.variants).toEqual(['classic', 'bm25', 'neural']);
-    expect(ranker?.envs.production).toMatchObject({ enabled: true, exposure: 20, control: 'classic', treatment: 'bm25 / neural' });
+    expect(ranker?.envs.production).toMatchObject({
+      enabled: true,
+      exposure: 20,
+      control: 'classic',
+      treatment: 'bm25 / neural',
+    });
   });
 
   it('pages through a project with more flags than one page, per environment', async () => {
@@ -69,9 +80,36 @@ describe('LaunchDarkly adapter: reads against the documented REST v2 shapes', ()
     const alice = { member: { _id: 'm1', email: 'alice@example.com' } };
     const bob = { member: { _id: 'm2', email: 'bob@example.com', firstName: 'Bob' } };
     fake.edit('new-checkout', 'staging', (c) => (c.on = true), { at: t0 + 1000, actor: alice, comment: 'start' });
-    fake.edit('new-checkout', 'staging', (c) => (c.fallthrough = { rollout: { variations: [{ variation: 0, weight: 5000 }, { variation: 1, weight: 95000 }] } }), { at: t0 + 2000, actor: alice });
-    for (let i = 0; i < 24; i++) fake.edit('new-checkout', 'staging', (c) => (c.trackEvents = !c.trackEvents), { at: t0 + 3000 + i, actor: bob });
-    fake.edit('new-checkout', 'staging', (c) => (c.fallthrough = { rollout: { variations: [{ variation: 0, weight: 25000 }, { variation: 1, weight: 75000 }] } }), { at: t0 + 5000, actor: bob, comment: 'looks good' });
+    fake.edit(
+      'new-checkout',
+      'staging',
+      (c) =>
+        (c.fallthrough = {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 5000 },
+              { variation: 1, weight: 95000 },
+            ],
+          },
+        }),
+      { at: t0 + 2000, actor: alice },
+    );
+    for (let i = 0; i < 24; i++)
+      fake.edit('new-checkout', 'staging', (c) => (c.trackEvents = !c.trackEvents), { at: t0 + 3000 + i, actor: bob });
+    fake.edit(
+      'new-checkout',
+      'staging',
+      (c) =>
+        (c.fallthrough = {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 25000 },
+              { variation: 1, weight: 75000 },
+            ],
+          },
+        }),
+      { at: t0 + 5000, actor: bob, comment: 'looks good' },
+    );
     fake.edit('new-checkout', 'staging', (c) => (c.on = false), { at: t0 + 6000, actor: alice });
     fake.edit('new-checkout', 'staging', (c) => (c.on = true), { at: t0 - 60_000, actor: alice }); // before the window
 
@@ -99,24 +137,44 @@ describe('LaunchDarkly adapter: reads against the documented REST v2 shapes', ()
 describe('LaunchDarkly adapter: failures on reads', () => {
   it('redacts the token when a server error echoes it back', async () => {
     fake = await startFakeLaunchDarkly();
-    fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'status', status: 400, body: { code: 'invalid_request', message: `token ${fake.token} is malformed` } } });
+    fake.inject({
+      path: '/api/v2/projects/default/environments',
+      fault: {
+        kind: 'status',
+        status: 400,
+        body: { code: 'invalid_request', message: `token ${fake.token} is malformed` },
+      },
+    });
     const e = await caught(ldStore(fake).environments());
     expect(e.code).toBe('bad_request');
-    expect(e.message).toMatch(/^LaunchDarkly: rejected the request \(HTTP 400 on GET .*\): token \[redacted\] is malformed$/);
+    expect(e.message).toMatch(
+      /^LaunchDarkly: rejected the request \(HTTP 400 on GET .*\): token \[redacted\] is malformed$/,
+    );
     expect(JSON.stringify(e.details)).not.toContain(fake.token);
   });
 
   it('names the vendor, the endpoint and the problem for a body that is not JSON', async () => {
     fake = await startFakeLaunchDarkly();
-    fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'malformed', body: '<html>gateway</html>', contentType: 'text/html' } });
+    fake.inject({
+      path: '/api/v2/projects/default/environments',
+      fault: { kind: 'malformed', body: '<html>gateway</html>', contentType: 'text/html' },
+    });
     const e = await caught(ldStore(fake).environments());
     expect(e.code).toBe('vendor_error');
-    expect(e.message).toBe(`LaunchDarkly: malformed response from GET ${fake.url}/api/v2/projects/default/environments: a body that is not JSON`);
+    expect(e.message).toBe(
+      `LaunchDarkly: malformed response from GET ${fake.url}/api/v2/projects/default/environments: a body that is not JSON`,
+    );
   });
 
   it('names the field when JSON has the wrong shape', async () => {
     fake = await startFakeLaunchDarkly();
-    fake.inject({ path: '/api/v2/flags/default/new-checkout', fault: { kind: 'malformed', body: JSON.stringify({ key: 'new-checkout', name: 'x', _version: 'seven', variations: [] }) } });
+    fake.inject({
+      path: '/api/v2/flags/default/new-checkout',
+      fault: {
+        kind: 'malformed',
+        body: JSON.stringify({ key: 'new-checkout', name: 'x', _version: 'seven', variations: [] }),
+      },
+    });
     const e = await caught(ldStore(fake).getFlag('new-checkout'));
     expect(e.code).toBe('vendor_error');
     expect(e.message).toContain('/api/v2/flags/default/new-checkout');
@@ -125,7 +183,10 @@ describe('LaunchDarkly adapter: failures on reads', () => {
 
   it('retries a read after a 503 and a connection reset, then succeeds', async () => {
     fake = await startFakeLaunchDarkly();
-    fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'status', status: 503, body: { code: 'service_unavailable', message: 'down' } } });
+    fake.inject({
+      path: '/api/v2/projects/default/environments',
+      fault: { kind: 'status', status: 503, body: { code: 'service_unavailable', message: 'down' } },
+    });
     fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'reset' } });
     expect(await ldStore(fake).environments()).toHaveLength(2);
     expect(fake.requests).toHaveLength(3);
@@ -143,9 +204,19 @@ describe('LaunchDarkly adapter: failures on reads', () => {
   it('waits for X-Ratelimit-Reset (epoch ms) before retrying a rate-limited read', async () => {
     fake = await startFakeLaunchDarkly();
     const resetAt = Date.now() + 400;
-    fake.inject({ path: '/api/v2/projects/default/environments', fault: { kind: 'status', status: 429, body: { code: 'rate_limited', message: 'slow down' }, headers: { 'X-Ratelimit-Reset': String(resetAt) } } });
+    fake.inject({
+      path: '/api/v2/projects/default/environments',
+      fault: {
+        kind: 'status',
+        status: 429,
+        body: { code: 'rate_limited', message: 'slow down' },
+        headers: { 'X-Ratelimit-Reset': String(resetAt) },
+      },
+    });
     const slept: number[] = [];
-    const store = ldStore(fake, { http: { ...defaultHttpDeps, sleep: (ms) => (slept.push(ms), defaultHttpDeps.sleep(ms)) } });
+    const store = ldStore(fake, {
+      http: { ...defaultHttpDeps, sleep: (ms) => (slept.push(ms), defaultHttpDeps.sleep(ms)) },
+    });
     expect(await store.environments()).toHaveLength(2);
     expect(fake.requests).toHaveLength(2);
     expect(fake.requests[1].at).toBeGreaterThanOrEqual(resetAt);

@@ -35,9 +35,19 @@ const base = (id: number, type: string, createdAt: string, extra: Record<string,
 
 export const eventCreated = base(7, 'feature-created', '2026-03-02T09:00:00.000Z', {
   environment: null,
-  data: { name: 'checkout-v2', description: 'new checkout', type: 'release', project: 'default', stale: false, impressionData: false, archived: false },
+  data: {
+    name: 'checkout-v2',
+    description: 'new checkout',
+    type: 'release',
+    project: 'default',
+    stale: false,
+    impressionData: false,
+    archived: false,
+  },
 });
-export const eventStrategyAdd = base(8, 'feature-strategy-add', '2026-03-02T09:01:00.000Z', { data: rolloutStrategy('5') });
+export const eventStrategyAdd = base(8, 'feature-strategy-add', '2026-03-02T09:01:00.000Z', {
+  data: rolloutStrategy('5'),
+});
 export const eventEnabled = base(9, 'feature-environment-enabled', '2026-03-02T09:02:00.000Z');
 export const eventRamp = base(10, 'feature-strategy-update', '2026-03-02T10:00:00.000Z', {
   preData: rolloutStrategy('5'),
@@ -47,23 +57,49 @@ export const eventConstraintsOnly = base(11, 'feature-strategy-update', '2026-03
   preData: rolloutStrategy('25'),
   data: rolloutStrategy('25', { constraints: [{ values: ['web', 'ios'], operator: 'IN', contextName: 'appName' }] }),
 });
-export const eventDisabled = base(12, 'feature-environment-disabled', '2026-03-02T11:00:00.000Z', { createdBy: 'rampart-token' });
-export const eventStrategyRemove = base(13, 'feature-strategy-remove', '2026-03-02T11:05:00.000Z', { preData: rolloutStrategy('25') });
+export const eventDisabled = base(12, 'feature-environment-disabled', '2026-03-02T11:00:00.000Z', {
+  createdBy: 'rampart-token',
+});
+export const eventStrategyRemove = base(13, 'feature-strategy-remove', '2026-03-02T11:05:00.000Z', {
+  preData: rolloutStrategy('25'),
+});
 export const eventArchived = base(14, 'feature-archived', '2026-03-02T12:00:00.000Z', { environment: null });
-export const eventTagged = base(15, 'feature-tagged', '2026-03-02T12:01:00.000Z', { environment: null, data: { type: 'simple', value: 'x' } });
+export const eventTagged = base(15, 'feature-tagged', '2026-03-02T12:01:00.000Z', {
+  environment: null,
+  data: { type: 'simple', value: 'x' },
+});
 export const eventPaused = base(16, 'feature-strategy-update', '2026-03-02T10:45:00.000Z', {
   preData: rolloutStrategy('25'),
   data: rolloutStrategy('25', { disabled: true }),
 });
 export const eventDefaultAdded = base(17, 'feature-strategy-add', '2026-03-02T09:01:30.000Z', {
   environment: 'development',
-  data: { id: 'b1', name: 'default', title: null, disabled: false, constraints: [], parameters: {}, variants: [], sortOrder: 0, segments: [] },
+  data: {
+    id: 'b1',
+    name: 'default',
+    title: null,
+    disabled: false,
+    constraints: [],
+    parameters: {},
+    variants: [],
+    sortOrder: 0,
+    segments: [],
+  },
 });
 
 /** As GET /api/admin/projects/default/features/checkout-v2 answers (trimmed of UI-only fields). */
 export const featureBody = (production: { enabled: boolean; strategies: unknown[] }) => ({
   environments: [
-    { name: 'development', lastSeenAt: null, enabled: false, yes: 0, no: 0, type: 'development', sortOrder: 2, strategies: [] },
+    {
+      name: 'development',
+      lastSeenAt: null,
+      enabled: false,
+      yes: 0,
+      no: 0,
+      type: 'development',
+      sortOrder: 2,
+      strategies: [],
+    },
     { name: 'production', lastSeenAt: null, yes: 0, no: 0, type: 'production', sortOrder: 3, ...production },
   ],
   name: 'checkout-v2',

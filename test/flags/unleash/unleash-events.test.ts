@@ -27,25 +27,57 @@ describe('Unleash event normalization', () => {
   });
 
   it('labels environment on/off, strategy add and remove', () => {
-    expect(one(fx.eventEnabled)).toMatchObject({ kind: 'enabled', label: 'off → on', from: { enabled: false }, to: { enabled: true } });
+    expect(one(fx.eventEnabled)).toMatchObject({
+      kind: 'enabled',
+      label: 'off → on',
+      from: { enabled: false },
+      to: { enabled: true },
+    });
     expect(one(fx.eventDisabled)).toMatchObject({ kind: 'enabled', label: 'on → off', actor: 'rampart-token' });
-    expect(one(fx.eventStrategyAdd)).toMatchObject({ kind: 'exposure', label: 'rollout 0% → 5%', from: null, to: { exposure: 5 } });
-    expect(one(fx.eventStrategyRemove)).toMatchObject({ kind: 'exposure', label: 'rollout 25% → 0%', from: { exposure: 25 }, to: null });
+    expect(one(fx.eventStrategyAdd)).toMatchObject({
+      kind: 'exposure',
+      label: 'rollout 0% → 5%',
+      from: null,
+      to: { exposure: 5 },
+    });
+    expect(one(fx.eventStrategyRemove)).toMatchObject({
+      kind: 'exposure',
+      label: 'rollout 25% → 0%',
+      from: { exposure: 25 },
+      to: null,
+    });
   });
 
   it('reports non-rollout edits as targeting changes, naming what changed', () => {
-    expect(one(fx.eventConstraintsOnly)).toMatchObject({ kind: 'targeting', label: 'targeting: flexibleRollout: constraints changed' });
-    expect(one(fx.eventDefaultAdded)).toMatchObject({ kind: 'targeting', env: 'development', label: 'targeting: added default strategy' });
+    expect(one(fx.eventConstraintsOnly)).toMatchObject({
+      kind: 'targeting',
+      label: 'targeting: flexibleRollout: constraints changed',
+    });
+    expect(one(fx.eventDefaultAdded)).toMatchObject({
+      kind: 'targeting',
+      env: 'development',
+      label: 'targeting: added default strategy',
+    });
   });
 
   it('does not call reordered fields a change', () => {
-    const reordered = { ...fx.eventRamp, preData: { ...fx.rolloutStrategy('5'), constraints: [{ contextName: 'appName', values: ['web'], operator: 'IN' }] } };
+    const reordered = {
+      ...fx.eventRamp,
+      preData: {
+        ...fx.rolloutStrategy('5'),
+        constraints: [{ contextName: 'appName', values: ['web'], operator: 'IN' }],
+      },
+    };
     expect(one(reordered)).toMatchObject({ kind: 'exposure', to: { exposure: 25 } });
     expect(one(reordered)?.to).not.toHaveProperty('targeting');
   });
 
   it('treats pausing a rollout strategy as its exposure going to 0', () => {
-    expect(one(fx.eventPaused)).toMatchObject({ kind: 'exposure', label: 'rollout 25% → 0%', to: { exposure: 0, targeting: 'flexibleRollout: strategy paused' } });
+    expect(one(fx.eventPaused)).toMatchObject({
+      kind: 'exposure',
+      label: 'rollout 25% → 0%',
+      to: { exposure: 0, targeting: 'flexibleRollout: strategy paused' },
+    });
   });
 
   it("puts flag-level events (created, archived) on every environment ('*')", () => {
@@ -59,14 +91,25 @@ describe('Unleash event normalization', () => {
   });
 
   it('sorts oldest first and keeps each event id once (pages may overlap)', () => {
-    const events = [fx.eventDisabled, fx.eventRamp, fx.eventCreated, fx.eventEnabled, fx.eventRamp, fx.eventStrategyAdd, fx.eventTagged].map(parse);
+    const events = [
+      fx.eventDisabled,
+      fx.eventRamp,
+      fx.eventCreated,
+      fx.eventEnabled,
+      fx.eventRamp,
+      fx.eventStrategyAdd,
+      fx.eventTagged,
+    ].map(parse);
     const changes = normalizeUnleashEvents('c', events);
     expect(changes.map((c) => c.id)).toEqual(['c:7', 'c:8', 'c:9', 'c:10', 'c:12']);
   });
 
   it('orders events with the same timestamp by id', () => {
     const at = '2026-03-02T10:00:00.000Z';
-    const events = [{ ...fx.eventDisabled, createdAt: at }, { ...fx.eventEnabled, createdAt: at }].map(parse);
+    const events = [
+      { ...fx.eventDisabled, createdAt: at },
+      { ...fx.eventEnabled, createdAt: at },
+    ].map(parse);
     expect(normalizeUnleashEvents('c', events).map((c) => c.id)).toEqual(['c:9', 'c:12']);
   });
 
@@ -82,7 +125,9 @@ describe('Unleash event normalization', () => {
 
   it('rejects an unreadable rollout and an environment event without an environment', () => {
     expect(() => one({ ...fx.eventRamp, data: fx.rolloutStrategy('lots') })).toThrow(/unexpected rollout "lots"/);
-    expect(() => one({ ...fx.eventEnabled, environment: null })).toThrow(/event 9 \(feature-environment-enabled\) has no environment/);
+    expect(() => one({ ...fx.eventEnabled, environment: null })).toThrow(
+      /event 9 \(feature-environment-enabled\) has no environment/,
+    );
   });
 
   it('rejects events with a missing id or an unparseable date at the schema', () => {

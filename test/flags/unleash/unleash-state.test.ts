@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { FlagState } from '../../../shared/domain/flags';
-import { exposureOf, pickRollout, targetingSummary, toEnvState, toFlagState } from '../../../main/flags/unleash/unleash-state';
-import { UnleashFeature, UnleashFeatureEnvironment, type UnleashStrategy } from '../../../main/flags/unleash/unleash-schemas';
+import {
+  exposureOf,
+  pickRollout,
+  targetingSummary,
+  toEnvState,
+  toFlagState,
+} from '../../../main/flags/unleash/unleash-state';
+import {
+  UnleashFeature,
+  UnleashFeatureEnvironment,
+  type UnleashStrategy,
+} from '../../../main/flags/unleash/unleash-schemas';
 import { featureBody, rolloutStrategy } from './fixtures';
 
 const s = (name: string, extra: Partial<UnleashStrategy> = {}): UnleashStrategy & { id: string } => ({
@@ -14,7 +24,8 @@ const s = (name: string, extra: Partial<UnleashStrategy> = {}): UnleashStrategy 
   disabled: false,
   ...extra,
 });
-const rollout = (r: string, extra: Partial<UnleashStrategy> = {}) => s('flexibleRollout', { parameters: { rollout: r, stickiness: 'default', groupId: 'f' }, ...extra });
+const rollout = (r: string, extra: Partial<UnleashStrategy> = {}) =>
+  s('flexibleRollout', { parameters: { rollout: r, stickiness: 'default', groupId: 'f' }, ...extra });
 const constraint = { contextName: 'country', operator: 'IN', values: ['NO', 'SE'] };
 
 describe('Unleash exposure', () => {
@@ -49,7 +60,9 @@ describe('Unleash exposure', () => {
 
   it('rejects rollouts that are not a percentage', () => {
     for (const bad of ['', 'abc', '101', '-1']) {
-      expect(() => exposureOf([rollout(bad)], "'f' in production")).toThrow(/Unleash: unexpected rollout .* in the flexibleRollout strategy of 'f' in production/);
+      expect(() => exposureOf([rollout(bad)], "'f' in production")).toThrow(
+        /Unleash: unexpected rollout .* in the flexibleRollout strategy of 'f' in production/,
+      );
     }
     expect(() => exposureOf([s('flexibleRollout', { parameters: {} })], 'f')).toThrow(/unexpected rollout null/);
   });
@@ -60,21 +73,47 @@ describe('Unleash targeting summary', () => {
     expect(targetingSummary([])).toBe('everyone (no strategies)');
     expect(targetingSummary([rollout('5')])).toBe('everyone');
     expect(
-      targetingSummary([rollout('5', { constraints: [constraint, { contextName: 'userId', operator: 'IN', values: ['1', '2', '3', '4'], inverted: true }], segments: [1, 2], parameters: { rollout: '5', stickiness: 'userId' } }), s('userWithId')]),
+      targetingSummary([
+        rollout('5', {
+          constraints: [
+            constraint,
+            { contextName: 'userId', operator: 'IN', values: ['1', '2', '3', '4'], inverted: true },
+          ],
+          segments: [1, 2],
+          parameters: { rollout: '5', stickiness: 'userId' },
+        }),
+        s('userWithId'),
+      ]),
     ).toBe('country IN [NO, SE]; NOT userId IN 4 values; 2 segments; sticky on userId; +1 other strategy (userWithId)');
     expect(targetingSummary([rollout('5', { disabled: true })])).toBe('no active strategies');
   });
 });
 
 describe('Unleash flag state', () => {
-  const feature = (production: { enabled: boolean; strategies: unknown[] }) => UnleashFeature.parse(featureBody(production));
+  const feature = (production: { enabled: boolean; strategies: unknown[] }) =>
+    UnleashFeature.parse(featureBody(production));
 
   it('normalizes a flag: enabled, exposure, treatment/control from variants, targeting, version', () => {
     const flag = toFlagState(feature({ enabled: true, strategies: [rolloutStrategy('25')] }));
     expect(FlagState.safeParse(flag).success).toBe(true);
-    expect(flag).toMatchObject({ key: 'checkout-v2', name: 'checkout-v2', description: 'new checkout', variants: ['new'] });
-    expect(flag.envs.production).toMatchObject({ enabled: true, exposure: 25, treatment: 'new', control: 'disabled', targeting: 'appName IN [web]' });
-    expect(flag.envs.development).toMatchObject({ enabled: false, exposure: 100, targeting: 'everyone (no strategies)' });
+    expect(flag).toMatchObject({
+      key: 'checkout-v2',
+      name: 'checkout-v2',
+      description: 'new checkout',
+      variants: ['new'],
+    });
+    expect(flag.envs.production).toMatchObject({
+      enabled: true,
+      exposure: 25,
+      treatment: 'new',
+      control: 'disabled',
+      targeting: 'appName IN [web]',
+    });
+    expect(flag.envs.development).toMatchObject({
+      enabled: false,
+      exposure: 100,
+      targeting: 'everyone (no strategies)',
+    });
     expect(flag.envs.development.treatment).toBeUndefined();
   });
 
@@ -97,7 +136,8 @@ describe('Unleash flag state', () => {
   });
 
   it('changes version when the rollout, constraints, variants or on/off change, and not otherwise', () => {
-    const env = (strategy: unknown, enabled = true) => UnleashFeatureEnvironment.parse({ name: 'production', enabled, strategies: [strategy] });
+    const env = (strategy: unknown, enabled = true) =>
+      UnleashFeatureEnvironment.parse({ name: 'production', enabled, strategies: [strategy] });
     const v = (e: ReturnType<typeof env>) => toEnvState('f', e).version;
     const base = v(env(rolloutStrategy('25')));
     expect(v(env(rolloutStrategy('25')))).toBe(base);

@@ -1,9 +1,13 @@
 import { rejection } from '../../support/rejection';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDatadogProvider, type DatadogConnection, type DatadogProviderDeps } from '../../../main/metrics/datadog/datadog-provider';
+import {
+  createDatadogProvider,
+  type DatadogConnection,
+  type DatadogProviderDeps,
+} from '../../../main/metrics/datadog/datadog-provider';
 import { defaultMetricSpecs, renderQuery } from '../../../main/metrics/templates';
 import { defaultHttpDeps } from '../../../main/net/http-client';
-import { startFakeDatadog, type FakeDatadog } from '../../support/fake-datadog/server';
+import { startFakeDatadog, type FakeDatadog } from '../../support/vendor-servers/fake-datadog/server';
 
 const T0 = 1_700_000_040_000; // a whole minute, epoch ms
 const MIN = 60_000;
@@ -24,20 +28,60 @@ beforeEach(async () => {
   fake = await startFakeDatadog();
   sleeps = [];
   fake.define(P99_A, [
-    { tags: [`${VARIANT}:on`], points: [[T0, 0.25], [T0 + MIN, null], [T0 + 2 * MIN, 0.4]] },
-    { tags: [`${VARIANT}:off`], points: [[T0, 0.2], [T0 + MIN, 0.21], [T0 + 2 * MIN, 0.19]] },
+    {
+      tags: [`${VARIANT}:on`],
+      points: [
+        [T0, 0.25],
+        [T0 + MIN, null],
+        [T0 + 2 * MIN, 0.4],
+      ],
+    },
+    {
+      tags: [`${VARIANT}:off`],
+      points: [
+        [T0, 0.2],
+        [T0 + MIN, 0.21],
+        [T0 + 2 * MIN, 0.19],
+      ],
+    },
   ]);
-  fake.define(ERR_A, [{ tags: [`${VARIANT}:on`], points: [[T0, 3], [T0 + MIN, 18]] }]);
+  fake.define(ERR_A, [
+    {
+      tags: [`${VARIANT}:on`],
+      points: [
+        [T0, 3],
+        [T0 + MIN, 18],
+      ],
+    },
+  ]);
   fake.define(ERR_B, [
-    { tags: [`${VARIANT}:on`], points: [[T0, 600], [T0 + MIN, 600]] },
-    { tags: [`${VARIANT}:off`], points: [[T0, 1800], [T0 + MIN, 0]] },
+    {
+      tags: [`${VARIANT}:on`],
+      points: [
+        [T0, 600],
+        [T0 + MIN, 600],
+      ],
+    },
+    {
+      tags: [`${VARIANT}:off`],
+      points: [
+        [T0, 1800],
+        [T0 + MIN, 0],
+      ],
+    },
   ]);
 });
 afterEach(async () => {
   await fake.close();
 });
 
-const connection = (site: string): DatadogConnection => ({ id: 'dd', name: 'Datadog', kind: 'datadog', site, postEvents: true });
+const connection = (site: string): DatadogConnection => ({
+  id: 'dd',
+  name: 'Datadog',
+  kind: 'datadog',
+  site,
+  postEvents: true,
+});
 const provider = (deps: DatadogProviderDeps = {}, keys: { apiKey?: string; appKey?: string } = {}) =>
   createDatadogProvider({
     connection: connection(fake.url),
@@ -46,7 +90,6 @@ const provider = (deps: DatadogProviderDeps = {}, keys: { apiKey?: string; appKe
     deps: { http: { ...defaultHttpDeps, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 }, ...deps },
   });
 const values = (v: Float64Array) => Array.from(v).map((x) => (Number.isNaN(x) ? 'NaN' : Math.round(x * 1e9) / 1e9));
-
 
 describe('Datadog provider — v2 timeseries (main path)', () => {
   it('POSTs /api/v2/query/timeseries with from/to/interval in MILLISECONDS, both keys, and the p99 formula', async () => {
@@ -76,7 +119,9 @@ describe('Datadog provider — v2 timeseries (main path)', () => {
 
   it('computes the error ratio as a server-side formula of two counts, matched per variant', async () => {
     const series = await provider().range(render('error_ratio'), T0, T0 + 2 * MIN, MIN);
-    const body = fake.requests[0].body as { data: { attributes: { queries: Array<{ name: string; query: string }>; formulas: unknown } } };
+    const body = fake.requests[0].body as {
+      data: { attributes: { queries: Array<{ name: string; query: string }>; formulas: unknown } };
+    };
     expect(body.data.attributes.queries).toEqual([
       { data_source: 'metrics', name: 'a', query: ERR_A },
       { data_source: 'metrics', name: 'b', query: ERR_B },
@@ -147,7 +192,9 @@ describe('Datadog provider — failures', () => {
   });
 
   it('reports bad keys (403) as unauthorized, naming both keys, without the keys in message or details', async () => {
-    const err = await rejection(provider({}, { appKey: 'wrong-app-key-value' }).range(render('p99'), T0, T0 + MIN, MIN));
+    const err = await rejection(
+      provider({}, { appKey: 'wrong-app-key-value' }).range(render('p99'), T0, T0 + MIN, MIN),
+    );
     expect(err.code).toBe('unauthorized');
     expect(err.message).toMatch(/HTTP 403.*API key and the application key/);
     for (const secret of [fake.apiKey, 'wrong-app-key-value']) {
@@ -181,7 +228,13 @@ describe('Datadog provider — failures', () => {
   });
 
   it('rejects a malformed 200 body as vendor_error', async () => {
-    fake.inject({ endpoint: 'timeseries', status: 200, body: { data: { type: 'timeseries_response', attributes: { series: [{ group_tags: [] }], times: [T0], values: [] } } } });
+    fake.inject({
+      endpoint: 'timeseries',
+      status: 200,
+      body: {
+        data: { type: 'timeseries_response', attributes: { series: [{ group_tags: [] }], times: [T0], values: [] } },
+      },
+    });
     const err = await rejection(provider().range(render('p99'), T0, T0 + MIN, MIN));
     expect(err.code).toBe('vendor_error');
     expect(err.message).toMatch(/malformed timeseries response/);
@@ -197,14 +250,24 @@ describe('Datadog provider — failures', () => {
 
 describe('Datadog provider — events', () => {
   it('posts a v1 event tagged flag:<key> and env:<env>, with the API key only, and returns the full id', async () => {
-    const posted = await provider({}, { appKey: '' }).postEvent({ flagKey: 'new-checkout', env: 'prod', title: 'Ramp new-checkout 5% → 25%', text: 'by alice: looks good' });
+    const posted = await provider({}, { appKey: '' }).postEvent({
+      flagKey: 'new-checkout',
+      env: 'prod',
+      title: 'Ramp new-checkout 5% → 25%',
+      text: 'by alice: looks good',
+    });
     expect(posted.id).toBe('6327818702635911562'); // id_str: the numeric id does not survive a double
     expect(posted.url).toContain('6327818702635911562');
     const r = fake.requests[0];
     expect([r.method, r.path]).toEqual(['POST', '/api/v1/events']);
     expect(r.headers['dd-api-key']).toBe(fake.apiKey);
     expect(r.headers['dd-application-key']).toBeUndefined();
-    expect(r.body).toEqual({ title: 'Ramp new-checkout 5% → 25%', text: 'by alice: looks good', tags: ['flag:new-checkout', 'env:prod'], alert_type: 'info' });
+    expect(r.body).toEqual({
+      title: 'Ramp new-checkout 5% → 25%',
+      text: 'by alice: looks good',
+      tags: ['flag:new-checkout', 'env:prod'],
+      alert_type: 'info',
+    });
   });
 
   it('sends an event once (a write is not retried) and reports errors clearly', async () => {
@@ -213,11 +276,15 @@ describe('Datadog provider — events', () => {
     expect(e1.code).toBe('vendor_error');
     expect(fake.requests).toHaveLength(1);
 
-    const e2 = await rejection(provider().postEvent({ flagKey: 'f', env: 'prod', title: 't', text: 'x', at: Date.now() - 19 * 3_600_000 }));
+    const e2 = await rejection(
+      provider().postEvent({ flagKey: 'f', env: 'prod', title: 't', text: 'x', at: Date.now() - 19 * 3_600_000 }),
+    );
     expect(e2.code).toBe('bad_request');
     expect(e2.message).toContain('Event too far in the past');
 
-    const e3 = await rejection(provider({}, { apiKey: 'bad-api-key-value' }).postEvent({ flagKey: 'f', env: 'prod', title: 't', text: 'x' }));
+    const e3 = await rejection(
+      provider({}, { apiKey: 'bad-api-key-value' }).postEvent({ flagKey: 'f', env: 'prod', title: 't', text: 'x' }),
+    );
     expect(e3.code).toBe('unauthorized');
     expect(e3.message).not.toContain('bad-api-key-value');
   });

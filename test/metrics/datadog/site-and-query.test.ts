@@ -20,9 +20,12 @@ describe('Datadog site → API base URL', () => {
     expect(datadogBaseUrl(site)).toBe(url);
   });
 
-  it.each(['example.com', 'datadoghq.com.attacker.net', 'evil-datadoghq.com', 'api.datadoghq.com@evil.net', ''])('refuses %j: keys would go elsewhere', (site) => {
-    expect(() => datadogBaseUrl(site)).toThrow(/unknown site/);
-  });
+  it.each(['example.com', 'datadoghq.com.attacker.net', 'evil-datadoghq.com', 'api.datadoghq.com@evil.net', ''])(
+    'refuses %j: keys would go elsewhere',
+    (site) => {
+      expect(() => datadogBaseUrl(site)).toThrow(/unknown site/);
+    },
+  );
 
   it('refuses a URL carrying credentials or a query string', () => {
     expect(() => datadogBaseUrl('https://user:pw@proxy.internal')).toThrow(/must not carry credentials/);
@@ -30,7 +33,7 @@ describe('Datadog site → API base URL', () => {
   });
 });
 
-describe('Datadog provider sends to the connection\'s site, whatever DD_SITE says', () => {
+describe("Datadog provider sends to the connection's site, whatever DD_SITE says", () => {
   const saved = process.env.DD_SITE;
   afterEach(() => {
     if (saved === undefined) delete process.env.DD_SITE;
@@ -44,7 +47,10 @@ describe('Datadog provider sends to the connection\'s site, whatever DD_SITE say
       fetch: async (input) => {
         urls.push(String(input));
         const body = { data: { type: 'timeseries_response', attributes: { series: [], times: [], values: [] } } };
-        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/vnd.api+json' } });
+        return new Response(JSON.stringify(body), {
+          status: 200,
+          headers: { 'content-type': 'application/vnd.api+json' },
+        });
       },
       sleep: async () => undefined,
       now: () => 0,
@@ -63,11 +69,16 @@ describe('Datadog provider sends to the connection\'s site, whatever DD_SITE say
 
 describe('Datadog query plans', () => {
   it('a plain query is query "a" with formula "a"', () => {
-    expect(parseDatadogQuery(' avg:x{*} by {host} ')).toEqual({ queries: [{ name: 'a', query: 'avg:x{*} by {host}' }], formula: 'a' });
+    expect(parseDatadogQuery(' avg:x{*} by {host} ')).toEqual({
+      queries: [{ name: 'a', query: 'avg:x{*} by {host}' }],
+      formula: 'a',
+    });
   });
 
   it('parses "formula = …; name = query; …" and expands it for v1 with parenthesised queries', () => {
-    const plan = parseDatadogQuery('formula = abs(errors) / total * 100; errors = sum:e{*}.as_count(); total = sum:t{*}.as_count()');
+    const plan = parseDatadogQuery(
+      'formula = abs(errors) / total * 100; errors = sum:e{*}.as_count(); total = sum:t{*}.as_count()',
+    );
     expect(plan).toEqual({
       formula: 'abs(errors) / total * 100',
       queries: [

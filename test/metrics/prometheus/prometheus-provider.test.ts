@@ -1,6 +1,9 @@
 import { rejection } from '../../support/rejection';
 import { describe, expect, it } from 'vitest';
-import { createPrometheusProvider, type PrometheusConnection } from '../../../main/metrics/prometheus/prometheus-provider';
+import {
+  createPrometheusProvider,
+  type PrometheusConnection,
+} from '../../../main/metrics/prometheus/prometheus-provider';
 import type { HttpDeps } from '../../../main/net/http-client';
 
 interface Call {
@@ -18,9 +21,17 @@ function scripted(answers: Array<{ status: number; body: unknown; headers?: Reco
     fetch: async (input, init) => {
       const headers: Record<string, string> = {};
       new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-      calls.push({ url: String(input), method: init?.method ?? 'GET', headers, form: new URLSearchParams(String(init?.body ?? '')) });
+      calls.push({
+        url: String(input),
+        method: init?.method ?? 'GET',
+        headers,
+        form: new URLSearchParams(String(init?.body ?? '')),
+      });
       const a = answers[Math.min(calls.length - 1, answers.length - 1)];
-      return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'content-type': 'application/json', ...a.headers } });
+      return new Response(JSON.stringify(a.body), {
+        status: a.status,
+        headers: { 'content-type': 'application/json', ...a.headers },
+      });
     },
     sleep: async (ms) => void sleeps.push(ms),
     now: () => 1_700_000_000_000,
@@ -38,13 +49,19 @@ const connection = (over: Partial<PrometheusConnection> = {}): PrometheusConnect
   ...over,
 });
 
-const matrix = (result: unknown[], warnings?: string[]) => ({ status: 'success', data: { resultType: 'matrix', result }, ...(warnings ? { warnings } : {}) });
-
+const matrix = (result: unknown[], warnings?: string[]) => ({
+  status: 'success',
+  data: { resultType: 'matrix', result },
+  ...(warnings ? { warnings } : {}),
+});
 
 describe('Prometheus provider', () => {
   it('POSTs the query as a form to /api/v1/query_range with start aligned to the step, end and step in seconds', async () => {
     const s = scripted([{ status: 200, body: matrix([]) }]);
-    const p = createPrometheusProvider({ connection: connection({ url: 'http://prom.test:9090/prefix' }), http: s.deps });
+    const p = createPrometheusProvider({
+      connection: connection({ url: 'http://prom.test:9090/prefix' }),
+      http: s.deps,
+    });
     await p.range('up', 1_700_000_010_500, 1_700_000_600_000, 60_000);
     expect(s.calls).toHaveLength(1);
     const [c] = s.calls;
@@ -74,7 +91,16 @@ describe('Prometheus provider', () => {
       {
         status: 200,
         body: matrix([
-          { metric: { feature_flag_result_variant: 'on' }, values: [[t0, '1.5'], [t0 + 60, 'NaN'], [t0 + 120, '+Inf'], [t0 + 180, '-Inf'], [t0 + 300, '2e-3']] },
+          {
+            metric: { feature_flag_result_variant: 'on' },
+            values: [
+              [t0, '1.5'],
+              [t0 + 60, 'NaN'],
+              [t0 + 120, '+Inf'],
+              [t0 + 180, '-Inf'],
+              [t0 + 300, '2e-3'],
+            ],
+          },
           { metric: { feature_flag_result_variant: 'off' }, values: [[t0 + 60, '0']] },
         ]),
       },
@@ -98,11 +124,20 @@ describe('Prometheus provider', () => {
   it('sends bearer or basic auth, and never puts the secret in an error message', async () => {
     const secret = 's3cr3t-token-value';
     const bearer = scripted([{ status: 200, body: matrix([]) }]);
-    await createPrometheusProvider({ connection: connection({ auth: 'bearer' }), secret, http: bearer.deps }).range('up', 0, 60_000, 60_000);
+    await createPrometheusProvider({ connection: connection({ auth: 'bearer' }), secret, http: bearer.deps }).range(
+      'up',
+      0,
+      60_000,
+      60_000,
+    );
     expect(bearer.calls[0].headers.authorization).toBe(`Bearer ${secret}`);
 
     const basic = scripted([{ status: 401, body: 'Unauthorized' }]);
-    const p = createPrometheusProvider({ connection: connection({ auth: 'basic', username: 'rampart' }), secret, http: basic.deps });
+    const p = createPrometheusProvider({
+      connection: connection({ auth: 'basic', username: 'rampart' }),
+      secret,
+      http: basic.deps,
+    });
     const err = await rejection(p.range('up', 0, 60_000, 60_000));
     expect(basic.calls[0].headers.authorization).toBe(`Basic ${Buffer.from(`rampart:${secret}`).toString('base64')}`);
     expect(err.code).toBe('unauthorized');
@@ -113,11 +148,17 @@ describe('Prometheus provider', () => {
 
   it('refuses a URL with credentials in it (fetch would echo them in its error)', () => {
     const s = scripted([{ status: 200, body: matrix([]) }]);
-    expect(() => createPrometheusProvider({ connection: connection({ url: 'http://admin:hunter2@prom.test:9090' }), http: s.deps })).toThrow(
-      /credentials in its URL/,
-    );
+    expect(() =>
+      createPrometheusProvider({
+        connection: connection({ url: 'http://admin:hunter2@prom.test:9090' }),
+        http: s.deps,
+      }),
+    ).toThrow(/credentials in its URL/);
     try {
-      createPrometheusProvider({ connection: connection({ url: 'http://admin:hunter2@prom.test:9090' }), http: s.deps });
+      createPrometheusProvider({
+        connection: connection({ url: 'http://admin:hunter2@prom.test:9090' }),
+        http: s.deps,
+      });
     } catch (e) {
       expect((e as Error).message).not.toContain('hunter2');
     }
@@ -125,7 +166,14 @@ describe('Prometheus provider', () => {
 
   it('refuses to call without the secret its auth mode needs', async () => {
     const s = scripted([{ status: 200, body: matrix([]) }]);
-    const err = await rejection(createPrometheusProvider({ connection: connection({ auth: 'bearer' }), http: s.deps }).range('up', 0, 60_000, 60_000));
+    const err = await rejection(
+      createPrometheusProvider({ connection: connection({ auth: 'bearer' }), http: s.deps }).range(
+        'up',
+        0,
+        60_000,
+        60_000,
+      ),
+    );
     expect(err.code).toBe('unauthorized');
     expect(err.message).toMatch(/bearer auth but no secret/);
     expect(s.calls).toHaveLength(0);
@@ -136,10 +184,16 @@ describe('Prometheus provider', () => {
     const s = scripted([
       {
         status: 400,
-        body: { status: 'error', errorType: 'bad_data', error: '1:6: parse error: expected type range vector in call to function "rate", got instant vector' },
+        body: {
+          status: 'error',
+          errorType: 'bad_data',
+          error: '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
+        },
       },
     ]);
-    const err = await rejection(createPrometheusProvider({ connection: connection(), http: s.deps }).range(query, 0, 60_000, 60_000));
+    const err = await rejection(
+      createPrometheusProvider({ connection: connection(), http: s.deps }).range(query, 0, 60_000, 60_000),
+    );
     expect(err.code).toBe('bad_request');
     expect(err.message).toContain('bad_data');
     expect(err.message).toContain('expected type range vector');
@@ -148,13 +202,33 @@ describe('Prometheus provider', () => {
   });
 
   it('maps execution (422) to bad_request and a server-side timeout (503) to timeout after retrying', async () => {
-    const exec = scripted([{ status: 422, body: { status: 'error', errorType: 'execution', error: 'found duplicate series for the match group' } }]);
-    const e1 = await rejection(createPrometheusProvider({ connection: connection(), http: exec.deps }).range('a / on() b', 0, 60_000, 60_000));
+    const exec = scripted([
+      {
+        status: 422,
+        body: { status: 'error', errorType: 'execution', error: 'found duplicate series for the match group' },
+      },
+    ]);
+    const e1 = await rejection(
+      createPrometheusProvider({ connection: connection(), http: exec.deps }).range('a / on() b', 0, 60_000, 60_000),
+    );
     expect(e1.code).toBe('bad_request');
     expect(e1.message).toMatch(/execution.*duplicate series.*PromQL: a \/ on\(\) b/);
 
-    const slow = scripted([{ status: 503, body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }, headers: { 'retry-after': '2' } }]);
-    const e2 = await rejection(createPrometheusProvider({ connection: connection(), http: slow.deps, maxAttempts: 3 }).range('up', 0, 60_000, 60_000));
+    const slow = scripted([
+      {
+        status: 503,
+        body: { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+        headers: { 'retry-after': '2' },
+      },
+    ]);
+    const e2 = await rejection(
+      createPrometheusProvider({ connection: connection(), http: slow.deps, maxAttempts: 3 }).range(
+        'up',
+        0,
+        60_000,
+        60_000,
+      ),
+    );
     expect(e2.code).toBe('timeout');
     expect(e2.message).toContain('query timed out');
     expect(slow.calls).toHaveLength(3);
@@ -166,30 +240,50 @@ describe('Prometheus provider', () => {
       { status: 502, body: 'Bad Gateway' },
       { status: 200, body: matrix([{ metric: {}, values: [[60, '1']] }]) },
     ]);
-    const series = await createPrometheusProvider({ connection: connection(), http: s.deps }).range('vector(1)', 60_000, 60_000, 60_000);
+    const series = await createPrometheusProvider({ connection: connection(), http: s.deps }).range(
+      'vector(1)',
+      60_000,
+      60_000,
+      60_000,
+    );
     expect(s.calls).toHaveLength(2);
     expect(Array.from(series[0].v)).toEqual([1]);
   });
 
   it('rejects a malformed success body with vendor_error instead of guessing', async () => {
     const numbersNotStrings = scripted([{ status: 200, body: matrix([{ metric: {}, values: [[60, 1]] }]) }]);
-    const e1 = await rejection(createPrometheusProvider({ connection: connection(), http: numbersNotStrings.deps }).range('up', 60_000, 60_000, 60_000));
+    const e1 = await rejection(
+      createPrometheusProvider({ connection: connection(), http: numbersNotStrings.deps }).range(
+        'up',
+        60_000,
+        60_000,
+        60_000,
+      ),
+    );
     expect(e1.code).toBe('vendor_error');
     expect(e1.message).toMatch(/malformed query_range response/);
 
     const vector = scripted([{ status: 200, body: { status: 'success', data: { resultType: 'vector', result: [] } } }]);
-    const e2 = await rejection(createPrometheusProvider({ connection: connection(), http: vector.deps }).range('up', 60_000, 60_000, 60_000));
+    const e2 = await rejection(
+      createPrometheusProvider({ connection: connection(), http: vector.deps }).range('up', 60_000, 60_000, 60_000),
+    );
     expect(e2.code).toBe('vendor_error');
 
     const garbage = scripted([{ status: 200, body: matrix([{ metric: {}, values: [[60, 'twelve']] }]) }]);
-    const e3 = await rejection(createPrometheusProvider({ connection: connection(), http: garbage.deps }).range('up', 60_000, 60_000, 60_000));
+    const e3 = await rejection(
+      createPrometheusProvider({ connection: connection(), http: garbage.deps }).range('up', 60_000, 60_000, 60_000),
+    );
     expect(e3.code).toBe('vendor_error');
   });
 
   it('surfaces Prometheus warnings to the caller', async () => {
     const s = scripted([{ status: 200, body: matrix([], ['remote read: partial data']) }]);
     const seen: Array<[string[], string]> = [];
-    await createPrometheusProvider({ connection: connection(), http: s.deps, onWarnings: (w, q) => void seen.push([w, q]) }).range('up', 0, 60_000, 60_000);
+    await createPrometheusProvider({
+      connection: connection(),
+      http: s.deps,
+      onWarnings: (w, q) => void seen.push([w, q]),
+    }).range('up', 0, 60_000, 60_000);
     expect(seen).toEqual([[['remote read: partial data'], 'up']]);
   });
 

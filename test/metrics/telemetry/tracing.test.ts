@@ -109,7 +109,12 @@ class AlsContextManager implements ContextManager {
   active(): Context {
     return this.als.getStore() ?? ROOT_CONTEXT;
   }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     return this.als.run(ctx, () => fn.call(thisArg, ...args));
   }
   bind<T>(_ctx: Context, target: T): T {
@@ -126,7 +131,9 @@ class AlsContextManager implements ContextManager {
 describe('Rampart tracing without an SDK', () => {
   it('is a no-op: withSpan just runs the function and passes its result and errors through', async () => {
     expect(await withSpan('rampart.test', { a: 1 }, () => 42)).toBe(42);
-    await expect(withSpan('rampart.test', {}, () => Promise.reject(new RampartError('timeout', 'slow')))).rejects.toThrow('slow');
+    await expect(
+      withSpan('rampart.test', {}, () => Promise.reject(new RampartError('timeout', 'slow'))),
+    ).rejects.toThrow('slow');
     expect(spans).toHaveLength(0);
   });
 });
@@ -151,13 +158,21 @@ describe('Rampart tracing with a registered tracer provider', () => {
     });
     expect(result).toBe('done');
     const [outer, inner] = spans;
-    expect(outer).toMatchObject({ name: 'rampart.outer', tracer: TRACER_NAME, attributes: { 'rampart.x': 'y' }, ended: true, status: { code: SpanStatusCode.OK } });
+    expect(outer).toMatchObject({
+      name: 'rampart.outer',
+      tracer: TRACER_NAME,
+      attributes: { 'rampart.x': 'y' },
+      ended: true,
+      status: { code: SpanStatusCode.OK },
+    });
     expect(inner.parentSpanId).toBe(outer.spanId);
     expect(inner.ended).toBe(true);
   });
 
   it('marks a failure: ERROR status with the message, error.type = the RampartError code, exception recorded', async () => {
-    await expect(withSpan('rampart.fail', {}, () => Promise.reject(new RampartError('rate_limited', 'Datadog: rate limited')))).rejects.toThrow();
+    await expect(
+      withSpan('rampart.fail', {}, () => Promise.reject(new RampartError('rate_limited', 'Datadog: rate limited'))),
+    ).rejects.toThrow();
     const [s] = spans;
     expect(s.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Datadog: rate limited' });
     expect(s.attributes['error.type']).toBe('rate_limited');
@@ -167,12 +182,32 @@ describe('Rampart tracing with a registered tracer provider', () => {
 
   it('traces a provider query with provider, connection, query HASH (never the text or the token), series and points', async () => {
     const secret = 'prom-bearer-secret';
-    const query = 'sum by (feature_flag_result_variant) (rate(http_server_request_duration_seconds_count{job="checkout"}[5m]))';
-    const body = { status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[60, '1'], [120, '2']] }] } };
+    const query =
+      'sum by (feature_flag_result_variant) (rate(http_server_request_duration_seconds_count{job="checkout"}[5m]))';
+    const body = {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: {},
+            values: [
+              [60, '1'],
+              [120, '2'],
+            ],
+          },
+        ],
+      },
+    };
     const p = createPrometheusProvider({
       connection: { id: 'prom-prod', name: 'P', kind: 'prometheus', url: 'http://prom.test', auth: 'bearer' },
       secret,
-      http: { fetch: async () => new Response(JSON.stringify(body), { status: 200 }), sleep: async () => undefined, now: () => 0, random: () => 0 },
+      http: {
+        fetch: async () => new Response(JSON.stringify(body), { status: 200 }),
+        sleep: async () => undefined,
+        now: () => 0,
+        random: () => 0,
+      },
     });
     await p.range(query, 60_000, 120_000, 60_000);
     const [s] = spans;
@@ -194,7 +229,17 @@ describe('Rampart tracing with a registered tracer provider', () => {
 
   it('flag writes carry the CURRENT feature_flag.* names and none of the deprecated ones', async () => {
     await withFlagWriteSpan(
-      { flagKey: 'new-checkout', providerName: 'unleash', env: 'production', action: 'ramp', setId: 'default', version: 7, exposureBefore: 5, exposureAfter: 25, connectionId: 'unleash-prod' },
+      {
+        flagKey: 'new-checkout',
+        providerName: 'unleash',
+        env: 'production',
+        action: 'ramp',
+        setId: 'default',
+        version: 7,
+        exposureBefore: 5,
+        exposureAfter: 25,
+        connectionId: 'unleash-prod',
+      },
       () => undefined,
     );
     const [s] = spans;

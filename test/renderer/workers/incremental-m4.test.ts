@@ -6,7 +6,7 @@ import { SeriesBuffer } from '../../../renderer/src/workers/series-buffer';
 /** A seeded random walk with spikes and NaN gaps, 1 s apart. */
 function walk(n: number, seed: number, t0 = 1_700_000_000_000): { t: Float64Array; v: Float64Array } {
   let s = seed >>> 0;
-  const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const t = new Float64Array(n);
   const v = new Float64Array(n);
   let x = 100;
@@ -27,7 +27,8 @@ function reference(t: Float64Array, v: Float64Array, from: number, to: number, w
     const lo = origin + (shift + c) * colMs;
     const hi = origin + (shift + c + 1) * colMs;
     const idx: number[] = [];
-    for (let i = 0; i < t.length; i++) if ((t[i] >= lo && t[i] < hi) || (c === width - 1 && t[i] >= hi && t[i] <= to)) idx.push(i);
+    for (let i = 0; i < t.length; i++)
+      if ((t[i] >= lo && t[i] < hi) || (c === width - 1 && t[i] >= hi && t[i] <= to)) idx.push(i);
     const values = idx.filter((i) => !Number.isNaN(v[i]));
     const gap = idx.find((i) => Number.isNaN(v[i]));
     const picks = new Set<number>();
@@ -91,13 +92,22 @@ describe('incremental M4 in the worker', () => {
     expect(next.reusedColumns).toBeGreaterThan(width - 5);
     expect(next.scannedPoints).toBeLessThan(1_000);
 
-    const fresh = new IncrementalM4(new SeriesBuffer(t.slice(0, 50_030), v.slice(0, 50_030))).view(t[0] + slide, t[0] + span + slide, width, { reuse: false });
+    const fresh = new IncrementalM4(new SeriesBuffer(t.slice(0, 50_030), v.slice(0, 50_030))).view(
+      t[0] + slide,
+      t[0] + span + slide,
+      width,
+      { reuse: false },
+    );
     expect(fresh.reusedColumns).toBe(0);
     // Whole-second data and a whole-millisecond column width: both grids have the same boundaries.
     expect(Number.isInteger(colMs)).toBe(true);
     expect(timesOf(next)).toEqual(timesOf(fresh));
     expect(Array.from(next.v)).toEqual(Array.from(fresh.v));
-    expect(timesOf(next)).toEqual(reference(t.subarray(0, 50_030), v.subarray(0, 50_030), t[0] + slide, t[0] + span + slide, width, t[0]).map((i) => t[i]));
+    expect(timesOf(next)).toEqual(
+      reference(t.subarray(0, 50_030), v.subarray(0, 50_030), t[0] + slide, t[0] + span + slide, width, t[0]).map(
+        (i) => t[i],
+      ),
+    );
   });
 
   it('a re-delivered or late point invalidates the columns it falls in', () => {
@@ -127,14 +137,18 @@ describe('incremental M4 in the worker', () => {
     m.view(t[0], t[0] + span, width);
     const panned = m.view(t[0] + 40 * colMs, t[0] + span + 40 * colMs, width);
     expect(panned.reusedColumns).toBe(width - 40);
-    expect(timesOf(panned)).toEqual(reference(t, v, t[0] + 40 * colMs, t[0] + span + 40 * colMs, width, t[0]).map((i) => t[i]));
+    expect(timesOf(panned)).toEqual(
+      reference(t, v, t[0] + 40 * colMs, t[0] + span + 40 * colMs, width, t[0]).map((i) => t[i]),
+    );
     const zoomed = m.view(t[0] + 5_000_000, t[0] + 9_000_000, width);
     expect(zoomed.reusedColumns).toBe(0);
     expect(timesOf(zoomed)).toEqual(reference(t, v, t[0] + 5_000_000, t[0] + 9_000_000, width).map((i) => t[i]));
   });
 
   it('refuses bad input with a message naming the problem', () => {
-    expect(() => new SeriesBuffer(new Float64Array([1, 3, 2]), new Float64Array(3))).toThrow(/strictly ascending \(index 2\)/);
+    expect(() => new SeriesBuffer(new Float64Array([1, 3, 2]), new Float64Array(3))).toThrow(
+      /strictly ascending \(index 2\)/,
+    );
     expect(() => new SeriesBuffer(new Float64Array(2), new Float64Array(3))).toThrow(/differ in length/);
     const m = new IncrementalM4(new SeriesBuffer(new Float64Array([1, 2]), new Float64Array([1, 2])));
     expect(() => m.view(5, 5, 100)).toThrow(/to > from/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignToColumns, createM4Client, createM4Pool, toChartPoints, type WorkerLike } from '../../../renderer/src/workers/m4-client';
+import { alignToColumns, createM4Client, createM4Pool, type WorkerLike } from '../../../renderer/src/workers/m4-client';
 import { createM4Handler, type M4Request } from '../../../renderer/src/workers/m4-protocol';
 import type { M4Reply } from '../../../renderer/src/workers/m4-protocol';
 import { isRampartError } from '../../../shared/errors';
@@ -52,13 +52,11 @@ describe('M4 client', () => {
     const { t, v } = series(10_000);
     expect(await client.load('rate', t, v, { copy: true })).toBe(10_000);
     expect(t.length).toBe(10_000);
-    expect(await client.append('rate', new Float64Array([10_000_000, 10_001_000]), new Float64Array([5, 6]))).toBe(10_002);
+    expect(await client.append('rate', new Float64Array([10_000_000, 10_001_000]), new Float64Array([5, 6]))).toBe(
+      10_002,
+    );
     const view = await client.view('rate', 9_000_000, 10_001_000, 100);
     expect(view.t[view.t.length - 1]).toBe(10_001_000);
-    expect(toChartPoints({ t: new Float64Array([1, 2]), v: new Float64Array([3, Number.NaN]) })).toEqual([
-      { t: 1, v: 3 },
-      { t: 2, v: null },
-    ]);
   });
 
   it('rejects with a coded error for an unknown series, and after terminate', async () => {
@@ -84,14 +82,17 @@ describe('M4 client', () => {
     }
     const views = await Promise.all(['a', 'b', 'c'].map((id) => pool.view(id, 0, 4_999_000, 100)));
     expect(views.every((view) => view.t.length > 100 && view.t.length <= 400)).toBe(true);
-    expect(workers.map((w) => w.received.filter((r) => r.op === 'load').map((r) => r.seriesId))).toEqual([['a', 'c'], ['b']]);
+    expect(workers.map((w) => w.received.filter((r) => r.op === 'load').map((r) => r.seriesId))).toEqual([
+      ['a', 'c'],
+      ['b'],
+    ]);
     await pool.drop('b');
     await expect(pool.view('b', 0, 1, 10)).rejects.toThrow(/no series 'b'/);
   });
 
   it('snaps a live range to its own column grid', () => {
     const a = alignToColumns(1_000_123, 4_600_123, 1200);
-    expect((a.to - a.from)).toBe(3_600_000);
+    expect(a.to - a.from).toBe(3_600_000);
     expect(a.from % 3000).toBe(0);
     expect(a.from).toBeGreaterThanOrEqual(1_000_123);
     expect(a.from - 1_000_123).toBeLessThan(3000);

@@ -20,6 +20,7 @@ writeSync(1, 'open\n');
 for (let n = 0; ; n++) {
   const entry = store.audit.intent({
     user: 'sigkill-test',
+    door: 'cli',
     connectionId: 'prod-unleash',
     flagKey: `flag-${n % 7}`,
     env: 'production',
@@ -30,6 +31,10 @@ for (let n = 0; ; n++) {
     override: false,
   });
   writeSync(1, `I ${entry.actionId}\n`);
-  store.audit.result(entry.actionId, n % 5 === 0 ? 'failed' : 'done', n % 5 === 0 ? 'Unleash: unreachable (test)' : null);
+  store.audit.result(
+    entry.actionId,
+    n % 5 === 0 ? 'failed' : 'done',
+    n % 5 === 0 ? 'Unleash: unreachable (test)' : null,
+  );
   writeSync(1, `R ${entry.actionId}\n`);
 }

@@ -8,7 +8,8 @@ import { createHandlers } from '../../../main/core/handlers';
 import { layeredResolver, type SecretStore } from '../../../main/core/secret-store';
 import { envSecretResolver } from '../../../main/host/env-secrets';
 import { createRegistrar, type Handlers, type Registrar } from '../../../main/host/registrar';
-import { startFakeUnleash, type FakeUnleash } from './fake-unleash';
+import { registerIpc } from '../../../main/electron/ipc';
+import { startFakeUnleash, type FakeUnleash } from '../../support/vendor-servers/fake-unleash-strict';
 import { ENV_TOKEN, STORED_TOKEN } from './planted-secrets';
 
 /**
@@ -47,6 +48,11 @@ export function memorySecretStore(initial: Record<string, string> = {}): SecretS
 export interface FuzzRuntime {
   core: Core;
   registrar: Registrar;
+  /**
+   * A call exactly as Electron delivers it: the `ipcMain.handle` function registerIpc installed for the channel,
+   * invoked with an event from the app's own frame (main/electron/ipc.ts: sender check, then the registrar).
+   */
+  ipc(channel: Channel, payload: unknown): Promise<unknown>;
   unleash: FakeUnleash;
   dataDir: string;
   /** Handler runs per channel, as the spies counted them. */
@@ -60,11 +66,37 @@ export async function startFuzzRuntime(): Promise<FuzzRuntime> {
   const secretStore = memorySecretStore({ 'fuzz-unleash-keychain:token': STORED_TOKEN });
   let core: Core | undefined;
   const env = { [TOKEN_ENV_NAME]: ENV_TOKEN } as NodeJS.ProcessEnv;
-  const secrets = layeredResolver(secretStore, envSecretResolver((id) => core?.store.records.connections.get(id), env));
-  core = createCore({ dataDir, resourcesDir: join(REPO, 'resources'), secrets, secretStore, version: '0.0.0-fuzz', user: () => 'fuzzer' });
+  const secrets = layeredResolver(
+    secretStore,
+    envSecretResolver((id) => core?.store.records.connections.get(id), env),
+  );
+  core = createCore({
+    dataDir,
+    resourcesDir: join(REPO, 'resources'),
+    secrets,
+    secretStore,
+    version: '0.0.0-fuzz',
+    user: () => 'fuzzer',
+  });
   const connections: Connection[] = [
-    { id: 'fuzz-unleash', name: 'Fuzz Unleash (env token)', kind: 'unleash', url: unleash.url, project: 'default', rollbackMode: 'off', tokenEnv: TOKEN_ENV_NAME },
-    { id: 'fuzz-unleash-keychain', name: 'Fuzz Unleash (keychain token)', kind: 'unleash', url: unleash.url, project: 'default', rollbackMode: 'zero', hasStoredSecret: true },
+    {
+      id: 'fuzz-unleash',
+      name: 'Fuzz Unleash (env token)',
+      kind: 'unleash',
+      url: unleash.url,
+      project: 'default',
+      rollbackMode: 'off',
+      tokenEnv: TOKEN_ENV_NAME,
+    },
+    {
+      id: 'fuzz-unleash-keychain',
+      name: 'Fuzz Unleash (keychain token)',
+      kind: 'unleash',
+      url: unleash.url,
+      project: 'default',
+      rollbackMode: 'zero',
+      hasStoredSecret: true,
+    },
   ];
   for (const c of connections) core.connections.save(c);
 
@@ -81,10 +113,25 @@ export async function startFuzzRuntime(): Promise<FuzzRuntime> {
     ]),
   ) as unknown as Handlers;
   const registrar = createRegistrar(spied);
+  type IpcHandler = (event: { senderFrame: { url: string } }, payload: unknown) => Promise<unknown>;
+  const ipcHandlers = new Map<string, IpcHandler>();
+  registerIpc(
+    {
+      handle: (channel: string, fn: IpcHandler) => ipcHandlers.set(channel, fn),
+      removeHandler: () => undefined,
+    } as never,
+    registrar,
+  );
+  const appFrame = { senderFrame: { url: 'app://rampart/index.html' } };
 
   return {
     core,
     registrar,
+    ipc: (channel, payload) => {
+      const handler = ipcHandlers.get(channel);
+      if (!handler) throw new Error(`registerIpc installed no handler for '${channel}'`);
+      return handler(appFrame, payload);
+    },
     unleash,
     dataDir,
     calls,

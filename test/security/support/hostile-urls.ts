@@ -100,7 +100,12 @@ const FIXED: string[] = [
   'https://unleash.example.com\u0000/',
 ];
 
-export const HOSTILE_URLS: string[] = [...new Set([...VENDOR_HOSTS.flatMap((h) => PER_HOST.map((f) => f(h))), ...FIXED])];
+/** The per-host tricks around any list of allowlisted hosts (e.g. the app's fixed vendor sites). */
+export function hostileAround(hosts: readonly string[]): string[] {
+  return [...new Set(hosts.flatMap((h) => PER_HOST.map((f) => f(h))))];
+}
+
+export const HOSTILE_URLS: string[] = [...new Set([...hostileAround(VENDOR_HOSTS), ...FIXED])];
 
 /** Allowed by isAllowedExternal: https, an allowlisted host or its subdomain; case and default port normalized. */
 export const LEGIT_EXTERNAL = [

@@ -17,11 +17,20 @@ export function rawRequest(
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: o.method, path: o.path, headers: { host: `127.0.0.1:${port}`, ...o.headers }, agent: o.agent },
+      {
+        host: '127.0.0.1',
+        port,
+        method: o.method,
+        path: o.path,
+        headers: { host: `127.0.0.1:${port}`, ...o.headers },
+        agent: o.agent,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );
@@ -49,7 +58,11 @@ export function rawRequestLine(port: number, head: string, body = ''): Promise<{
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

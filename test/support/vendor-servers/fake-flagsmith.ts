@@ -17,7 +17,14 @@ import {
   type FsValue,
 } from './flagsmith-state';
 import { createVersion, readPatch } from './flagsmith-requests';
-import { createOverride, createSegment, parseRules, replaceSegmentRules, updateState, type Actor } from './flagsmith-writes';
+import {
+  createOverride,
+  createSegment,
+  parseRules,
+  replaceSegmentRules,
+  updateState,
+  type Actor,
+} from './flagsmith-writes';
 
 /**
  * A local Flagsmith Admin API v1 look-alike for contract tests: documented shapes, state that writes change (and the
@@ -46,11 +53,18 @@ export interface FakeFlagsmith {
   stop(): Promise<void>;
 }
 
-const V2_REFUSAL = { detail: 'This environment uses v2 feature versioning. Use the environment feature version endpoint instead.' };
+const V2_REFUSAL = {
+  detail: 'This environment uses v2 feature versioning. Use the environment feature version endpoint instead.',
+};
 
 /** Ready-made faults with Flagsmith's (DRF's) bodies and headers, for `inject({ fault })`. */
 export const fsFaults = {
-  throttled: (seconds: number): Fault => ({ kind: 'status', status: 429, body: { detail: `Request was throttled. Expected available in ${seconds} seconds.` }, headers: { 'Retry-After': String(seconds) } }),
+  throttled: (seconds: number): Fault => ({
+    kind: 'status',
+    status: 429,
+    body: { detail: `Request was throttled. Expected available in ${seconds} seconds.` },
+    headers: { 'Retry-After': String(seconds) },
+  }),
   unauthorized: (): Fault => ({ kind: 'status', status: 401, body: { detail: 'Valid Master API Key not found.' } }),
   notFound: (): Fault => ({ kind: 'status', status: 404, body: { detail: 'Not found.' } }),
   conflict: (): Fault => ({ kind: 'status', status: 409, body: { detail: 'Conflict.' } }),
@@ -82,7 +96,12 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     };
     return {
       status: 200,
-      body: { count: items.length, next: pageNo < pages ? link(pageNo + 1) : null, previous: pageNo > 1 ? link(pageNo - 1) : null, results: items.slice((pageNo - 1) * size, pageNo * size) },
+      body: {
+        count: items.length,
+        next: pageNo < pages ? link(pageNo + 1) : null,
+        previous: pageNo > 1 ? link(pageNo - 1) : null,
+        results: items.slice((pageNo - 1) * size, pageNo * size),
+      },
     };
   }
 
@@ -91,15 +110,21 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     if (!auth) return detail(401, 'Authentication credentials were not provided.');
     if (auth !== `Api-Key ${token}`) return detail(401, 'Valid Master API Key not found.');
     if (req.method !== 'GET') {
-      if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return detail(415, `Unsupported media type "${String(req.headers['content-type'] ?? '')}" in request.`);
-      if (req.body === undefined || typeof req.body !== 'object') return detail(400, 'JSON parse error - Expecting value: line 1 column 1 (char 0)');
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return detail(415, `Unsupported media type "${String(req.headers['content-type'] ?? '')}" in request.`);
+      if (req.body === undefined || typeof req.body !== 'object')
+        return detail(400, 'JSON parse error - Expecting value: line 1 column 1 (char 0)');
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const q = req.query;
     const projectOk = (p: string) => Number(p) === state.project.id;
     let m: Record<string, string> | undefined;
 
-    if (route('/api/v1/projects/', req.path) && req.method === 'GET') return { status: 200, body: [{ id: state.project.id, uuid: state.project.uuid, name: state.project.name, organisation: 1 }] };
+    if (route('/api/v1/projects/', req.path) && req.method === 'GET')
+      return {
+        status: 200,
+        body: [{ id: state.project.id, uuid: state.project.uuid, name: state.project.name, organisation: 1 }],
+      };
     if (route('/api/v1/environments/', req.path) && req.method === 'GET') {
       const envs = state.environments.filter((e) => !q.has('project') || e.project === Number(q.get('project')));
       return paginate(envs.map(serializeEnvironment), req, 10);
@@ -114,9 +139,30 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
         .map((f) => {
           const def = env ? liveStates(state, env, f.id).find((s) => s.feature_segment === null) : undefined;
           return {
-            id: f.id, uuid: f.uuid, name: f.name, type: f.type, default_enabled: f.default_enabled, initial_value: f.initial_value, created_date: f.created_date,
-            description: f.description, tags: [], multivariate_options: f.multivariate_options, is_archived: false, owners: [], group_owners: [], project: f.project,
-            environment_feature_state: def ? { id: def.id, feature_state_value: rawValue(def.value), environment: def.environment, identity: null, feature_segment: null, enabled: def.enabled } : null,
+            id: f.id,
+            uuid: f.uuid,
+            name: f.name,
+            type: f.type,
+            default_enabled: f.default_enabled,
+            initial_value: f.initial_value,
+            created_date: f.created_date,
+            description: f.description,
+            tags: [],
+            multivariate_options: f.multivariate_options,
+            is_archived: false,
+            owners: [],
+            group_owners: [],
+            project: f.project,
+            environment_feature_state: def
+              ? {
+                  id: def.id,
+                  feature_state_value: rawValue(def.value),
+                  environment: def.environment,
+                  identity: null,
+                  feature_segment: null,
+                  enabled: def.enabled,
+                }
+              : null,
             num_segment_overrides: env ? liveFeatureSegments(state, env, f.id).length : 0,
             num_identity_overrides: null,
           };
@@ -126,7 +172,9 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     if (route('/api/v1/features/featurestates/', req.path) && req.method === 'GET') {
       const env = envById(q.get('environment'));
       if (!env) return invalid('environment', "'environment' GET parameter is required.");
-      const features = q.has('feature') ? state.features.filter((f) => f.id === Number(q.get('feature'))) : state.features;
+      const features = q.has('feature')
+        ? state.features.filter((f) => f.id === Number(q.get('feature')))
+        : state.features;
       let rows = features.flatMap((f) => liveStates(state, env, f.id));
       if (q.has('feature_segment')) rows = rows.filter((s) => s.feature_segment === Number(q.get('feature_segment')));
       return paginate(rows.map(serializeValueState), req, 10);
@@ -136,8 +184,13 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       const feature = featureById(q.get('feature'));
       if (!env || !feature) return invalid(env ? 'feature' : 'environment', 'This field is required.');
       const rows = liveFeatureSegments(state, env, feature.id).map((x) => ({
-        id: x.id, uuid: x.uuid, segment: x.segment, priority: x.priority, environment: x.environment,
-        segment_name: state.segments.find((s) => s.id === x.segment)?.name ?? '', is_feature_specific: false,
+        id: x.id,
+        uuid: x.uuid,
+        segment: x.segment,
+        priority: x.priority,
+        environment: x.environment,
+        segment_name: state.segments.find((s) => s.id === x.segment)?.name ?? '',
+        is_feature_specific: false,
       }));
       return paginate(rows, req, 10);
     }
@@ -154,7 +207,11 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     if ((m = route('/api/v1/projects/:project/segments/:id/associated-features/', req.path)) && req.method === 'GET') {
       const segId = Number(m.id);
       const rows = state.environments.flatMap((env) =>
-        state.features.flatMap((f) => (liveFeatureSegments(state, env, f.id).some((x) => x.segment === segId) ? [{ id: f.id, feature: f.id, environment: env.id }] : [])),
+        state.features.flatMap((f) =>
+          liveFeatureSegments(state, env, f.id).some((x) => x.segment === segId)
+            ? [{ id: f.id, feature: f.id, environment: env.id }]
+            : [],
+        ),
       );
       return paginate(rows, req, 10);
     }
@@ -171,9 +228,14 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
         return { status: 200, body: serializeSegment(seg) };
       }
     }
-    if ((m = route('/api/v1/environments/:key/featurestates/:id/', req.path)) && (req.method === 'PATCH' || req.method === 'PUT')) {
+    if (
+      (m = route('/api/v1/environments/:key/featurestates/:id/', req.path)) &&
+      (req.method === 'PATCH' || req.method === 'PUT')
+    ) {
       const env = envByKey(m.key);
-      const fs = state.states.find((s) => s.id === Number(m?.id) && s.environment === env?.id && s.feature_segment === null);
+      const fs = state.states.find(
+        (s) => s.id === Number(m?.id) && s.environment === env?.id && s.feature_segment === null,
+      );
       if (!env || !fs) return detail(404, 'Not found.');
       if (env.use_v2_feature_versioning) return { status: 400, body: V2_REFUSAL };
       const patch = readPatch(body, featureById(fs.feature) as FsFeature, true);
@@ -181,7 +243,10 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       updateState(state, fs, patch, apiActor());
       return { status: 200, body: serializeBasicState(fs) };
     }
-    if ((m = route('/api/v1/features/featurestates/:id/', req.path)) && (req.method === 'PATCH' || req.method === 'PUT')) {
+    if (
+      (m = route('/api/v1/features/featurestates/:id/', req.path)) &&
+      (req.method === 'PATCH' || req.method === 'PUT')
+    ) {
       const fs = state.states.find((s) => s.id === Number(m?.id));
       if (!fs) return detail(404, 'Not found.');
       if (envById(fs.environment)?.use_v2_feature_versioning) return { status: 400, body: V2_REFUSAL };
@@ -190,7 +255,10 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       updateState(state, fs, patch, apiActor());
       return { status: 200, body: serializeValueState(fs) };
     }
-    if ((m = route('/api/v1/environments/:key/features/:feature/create-segment-override/', req.path)) && req.method === 'POST') {
+    if (
+      (m = route('/api/v1/environments/:key/features/:feature/create-segment-override/', req.path)) &&
+      req.method === 'POST'
+    ) {
       const env = envByKey(m.key);
       const feature = featureById(m.feature);
       if (!env || !feature) return detail(404, 'Not found.');
@@ -198,10 +266,18 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       const segId = (body.feature_segment as { segment?: unknown } | undefined)?.segment;
       if (!state.segments.some((s) => s.id === segId)) return invalid('feature_segment', 'Invalid segment.');
       if (body.feature_state_value === undefined) return invalid('feature_state_value', 'This field is required.');
-      if (liveFeatureSegments(state, env, feature.id).some((x) => x.segment === segId)) return invalid('non_field_errors', 'The fields environment, feature, segment must make a unique set.');
+      if (liveFeatureSegments(state, env, feature.id).some((x) => x.segment === segId))
+        return invalid('non_field_errors', 'The fields environment, feature, segment must make a unique set.');
       const patch = readPatch(body, feature, false);
       if (typeof patch === 'string') return invalid('non_field_errors', patch);
-      const fs = createOverride(state, env, feature, segId as number, { enabled: patch.enabled ?? false, value: patch.value as FsValue, versionUuid: null }, apiActor());
+      const fs = createOverride(
+        state,
+        env,
+        feature,
+        segId as number,
+        { enabled: patch.enabled ?? false, value: patch.value as FsValue, versionUuid: null },
+        apiActor(),
+      );
       return { status: 201, body: serializeValueState(fs) };
     }
     if ((m = route('/api/v1/environments/:env/features/:feature/versions/', req.path))) {
@@ -209,19 +285,32 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       const feature = featureById(m.feature);
       if (!env || !feature) return detail(404, 'Not found.');
       if (req.method === 'GET') {
-        const rows = state.versions.filter((v) => v.environment === env.id && v.feature === feature.id).reverse().map(serializeVersion);
+        const rows = state.versions
+          .filter((v) => v.environment === env.id && v.feature === feature.id)
+          .reverse()
+          .map(serializeVersion);
         return paginate(rows, req, 10);
       }
       if (req.method === 'POST') return createVersion(state, env, feature, body);
     }
-    if ((m = route('/api/v1/environments/:env/features/:feature/versions/:uuid/featurestates/', req.path)) && req.method === 'GET') {
-      const version = state.versions.find((v) => v.uuid === m?.uuid && v.environment === Number(m?.env) && v.feature === Number(m?.feature));
+    if (
+      (m = route('/api/v1/environments/:env/features/:feature/versions/:uuid/featurestates/', req.path)) &&
+      req.method === 'GET'
+    ) {
+      const version = state.versions.find(
+        (v) => v.uuid === m?.uuid && v.environment === Number(m?.env) && v.feature === Number(m?.feature),
+      );
       if (!version) return detail(404, 'Not found.');
       const rows = state.states
         .filter((s) => s.environment_feature_version === version.uuid)
         .map((s) => {
           const fseg = state.featureSegments.find((x) => x.id === s.feature_segment);
-          return { ...serializeValueState(s), feature_segment: fseg ? { id: fseg.id, segment: fseg.segment, priority: fseg.priority, uuid: fseg.uuid } : null };
+          return {
+            ...serializeValueState(s),
+            feature_segment: fseg
+              ? { id: fseg.id, segment: fseg.segment, priority: fseg.priority, uuid: fseg.uuid }
+              : null,
+          };
         });
       return { status: 200, body: rows };
     }
@@ -238,7 +327,9 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
     }
     if ((m = route('/api/v1/projects/:project/audit/:id/', req.path)) && req.method === 'GET') {
       const a = state.audit.find((x) => x.id === Number(m?.id));
-      return a && projectOk(m.project) ? { status: 200, body: serializeAudit(a, state, true) } : detail(404, 'Not found.');
+      return a && projectOk(m.project)
+        ? { status: 200, body: serializeAudit(a, state, true) }
+        : detail(404, 'Not found.');
     }
     return detail(404, 'Not found.');
   }
@@ -268,9 +359,24 @@ export async function startFakeFlagsmith(opts: FakeFlagsmithOptions = {}): Promi
       const at = new Date(Date.now() - 1).toISOString();
       for (const f of state.features) {
         const version = uuid();
-        state.versions.push({ uuid: version, environment: env.id, feature: f.id, created_at: at, updated_at: at, published: true, live_from: at, published_by: null, created_by: null, description: 'v2 migration' });
-        for (const s of state.states) if (s.environment === env.id && s.feature === f.id && s.environment_feature_version === null) s.environment_feature_version = version;
-        for (const x of state.featureSegments) if (x.environment === env.id && x.feature === f.id && x.environment_feature_version === null) x.environment_feature_version = version;
+        state.versions.push({
+          uuid: version,
+          environment: env.id,
+          feature: f.id,
+          created_at: at,
+          updated_at: at,
+          published: true,
+          live_from: at,
+          published_by: null,
+          created_by: null,
+          description: 'v2 migration',
+        });
+        for (const s of state.states)
+          if (s.environment === env.id && s.feature === f.id && s.environment_feature_version === null)
+            s.environment_feature_version = version;
+        for (const x of state.featureSegments)
+          if (x.environment === env.id && x.feature === f.id && x.environment_feature_version === null)
+            x.environment_feature_version = version;
       }
       env.use_v2_feature_versioning = true;
     },

@@ -29,6 +29,8 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   /** Destroy the socket without answering (a connection reset); the request is not handled. */
   | { kind: 'reset' }
+  /** Handle the request (a write lands), then destroy the socket instead of answering: a vendor dying right after. */
+  | { kind: 'apply-then-reset' }
   /** Answer with this raw text (a body the client cannot use). */
   | { kind: 'malformed'; body: string; status?: number; contentType?: string }
   /** Run `apply` (a concurrent edit by someone else), then handle the request normally. */
@@ -132,6 +134,13 @@ export async function startFakeHttp(handler: Handler): Promise<FakeHttpServer> {
           return;
         case 'reset':
           req.socket.destroy();
+          return;
+        case 'apply-then-reset':
+          try {
+            rec.status = handler(rec).status;
+          } finally {
+            req.socket.destroy();
+          }
           return;
         case 'delay':
           setTimeout(handle, fault.ms);

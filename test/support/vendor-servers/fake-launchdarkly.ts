@@ -37,7 +37,12 @@ export interface FakeLaunchDarkly {
   inject(injection: Injection): void;
   clearInjections(): void;
   /** A change made by someone else (UI or another tool): bumps versions and writes an audit entry. */
-  edit(flagKey: string, env: string, change: (cfg: LdFlagConfig, flag: LdFlag) => void, opts?: { at?: number; actor?: AuditActor; comment?: string }): void;
+  edit(
+    flagKey: string,
+    env: string,
+    change: (cfg: LdFlagConfig, flag: LdFlag) => void,
+    opts?: { at?: number; actor?: AuditActor; comment?: string },
+  ): void;
   /** Requests that changed state (PATCH answered 200). */
   writes(): RecordedRequest[];
   stop(): Promise<void>;
@@ -50,19 +55,42 @@ export const DEFAULT_LD_FLAGS: FlagSeed[] = [
     key: 'new-checkout',
     name: 'New checkout',
     envs: {
-      production: { on: true, fallthrough: { rollout: { variations: [{ variation: 0, weight: 5000 }, { variation: 1, weight: 95000 }], contextKind: 'user' } } },
+      production: {
+        on: true,
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 5000 },
+              { variation: 1, weight: 95000 },
+            ],
+            contextKind: 'user',
+          },
+        },
+      },
       staging: { on: false },
     },
   },
   {
     key: 'search-ranker',
     name: 'Search ranker',
-    variations: [{ value: 'classic', name: 'classic' }, { value: 'bm25', name: 'bm25' }, { value: 'neural', name: 'neural' }],
+    variations: [
+      { value: 'classic', name: 'classic' },
+      { value: 'bm25', name: 'bm25' },
+      { value: 'neural', name: 'neural' },
+    ],
     envs: {
       production: {
         on: true,
         offVariation: 0,
-        fallthrough: { rollout: { variations: [{ variation: 0, weight: 80000 }, { variation: 1, weight: 10000 }, { variation: 2, weight: 10000 }] } },
+        fallthrough: {
+          rollout: {
+            variations: [
+              { variation: 0, weight: 80000 },
+              { variation: 1, weight: 10000 },
+              { variation: 2, weight: 10000 },
+            ],
+          },
+        },
       },
     },
   },
@@ -76,22 +104,50 @@ export const ldFaults = {
     body: { code: 'rate_limited', message: 'You have made too many requests' },
     headers: { 'X-Ratelimit-Reset': String(resetAtEpochMs), 'X-Ratelimit-Global-Remaining': '0' },
   }),
-  approvalRequired: (): Fault => ({ kind: 'status', status: 405, body: { code: 'method_not_allowed', message: 'Approval is required to make this change' } }),
-  conflict: (): Fault => ({ kind: 'status', status: 409, body: { code: 'conflict', message: 'The API request conflicts with a concurrent API request. Retry' } }),
-  unauthorized: (): Fault => ({ kind: 'status', status: 401, body: { code: 'unauthorized', message: 'Invalid access token' } }),
-  notFound: (): Fault => ({ kind: 'status', status: 404, body: { code: 'not_found', message: 'Invalid resource identifier' } }),
-  serverError: (status = 500): Fault => ({ kind: 'status', status, body: { code: 'internal_server_error', message: 'Internal error' } }),
+  approvalRequired: (): Fault => ({
+    kind: 'status',
+    status: 405,
+    body: { code: 'method_not_allowed', message: 'Approval is required to make this change' },
+  }),
+  conflict: (): Fault => ({
+    kind: 'status',
+    status: 409,
+    body: { code: 'conflict', message: 'The API request conflicts with a concurrent API request. Retry' },
+  }),
+  unauthorized: (): Fault => ({
+    kind: 'status',
+    status: 401,
+    body: { code: 'unauthorized', message: 'Invalid access token' },
+  }),
+  notFound: (): Fault => ({
+    kind: 'status',
+    status: 404,
+    body: { code: 'not_found', message: 'Invalid resource identifier' },
+  }),
+  serverError: (status = 500): Fault => ({
+    kind: 'status',
+    status,
+    body: { code: 'internal_server_error', message: 'Internal error' },
+  }),
 };
 
 function err(status: number, code: string, message: string, headers?: Record<string, string>): FakeResponse {
   return { status, body: { code, message, id: `req-${Date.now()}` }, headers };
 }
 
-function page<T>(items: T[], q: URLSearchParams, basePath: string, defLimit: number, maxLimit: number): FakeResponse | { slice: T[]; links: Record<string, unknown> } {
+function page<T>(
+  items: T[],
+  q: URLSearchParams,
+  basePath: string,
+  defLimit: number,
+  maxLimit: number,
+): FakeResponse | { slice: T[]; links: Record<string, unknown> } {
   const limit = q.has('limit') ? Number(q.get('limit')) : defLimit;
   const offset = q.has('offset') ? Number(q.get('offset')) : 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return err(400, 'invalid_request', `limit must be between 1 and ${maxLimit}`);
-  if (!Number.isInteger(offset) || offset < 0) return err(400, 'invalid_request', 'offset must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
+    return err(400, 'invalid_request', `limit must be between 1 and ${maxLimit}`);
+  if (!Number.isInteger(offset) || offset < 0)
+    return err(400, 'invalid_request', 'offset must be a non-negative integer');
   const slice = items.slice(offset, offset + limit);
   const self = new URLSearchParams(q);
   const links: Record<string, unknown> = { self: { href: `${basePath}?${self}`, type: 'application/json' } };
@@ -126,7 +182,12 @@ export async function startFakeLaunchDarkly(opts: FakeLaunchDarklyOptions = {}):
   const projectKey = opts.projectKey ?? 'default';
   const state: LdState = {
     projectKey,
-    environments: (opts.environments ?? [{ key: 'production', name: 'Production' }, { key: 'staging', name: 'Staging' }]).map((e) => makeEnvironment(e.key, e.name)),
+    environments: (
+      opts.environments ?? [
+        { key: 'production', name: 'Production' },
+        { key: 'staging', name: 'Staging' },
+      ]
+    ).map((e) => makeEnvironment(e.key, e.name)),
     flags: [],
     audit: [],
     approvalRequired: new Set(opts.approvalRequired ?? []),
@@ -155,7 +216,10 @@ export async function startFakeLaunchDarkly(opts: FakeLaunchDarklyOptions = {}):
       const p = page(live, q, req.path, 20, 100);
       if ('status' in p) return p;
       const summary = q.get('summary') !== '0' && q.get('summary') !== 'false';
-      return { status: 200, body: { items: p.slice.map((f) => flagView(f, env, summary)), totalCount: live.length, _links: p.links } };
+      return {
+        status: 200,
+        body: { items: p.slice.map((f) => flagView(f, env, summary)), totalCount: live.length, _links: p.links },
+      };
     }
     if ((m = route('/api/v2/flags/:project/:flag', req.path))) {
       if (m.project !== projectKey) return err(404, 'not_found', 'Unknown project');
@@ -184,10 +248,17 @@ export async function startFakeLaunchDarkly(opts: FakeLaunchDarklyOptions = {}):
       return err(415, 'unsupported_media_type', `Unsupported Content-Type ${type}`);
     }
     if (req.body === undefined) return err(400, 'invalid_request', 'Request body is not valid JSON');
-    const outcome = type.includes(SEMANTIC) ? applySemanticPatch(flag, req.body, envKeys()) : applyJsonPatch(flag, req.body);
+    const outcome = type.includes(SEMANTIC)
+      ? applySemanticPatch(flag, req.body, envKeys())
+      : applyJsonPatch(flag, req.body);
     if (!outcome.ok) return err(outcome.status, outcome.code, outcome.message);
     const gated = outcome.envs.find((e) => state.approvalRequired.has(e));
-    if (gated) return err(405, 'method_not_allowed', `Approval is required to change this flag in ${gated}; create an approval request`);
+    if (gated)
+      return err(
+        405,
+        'method_not_allowed',
+        `Approval is required to change this flag in ${gated}; create an approval request`,
+      );
     const previous = clone(flag);
     const next = outcome.flag;
     const now = Date.now();
@@ -198,14 +269,24 @@ export async function startFakeLaunchDarkly(opts: FakeLaunchDarklyOptions = {}):
     }
     state.flags[state.flags.indexOf(flag)] = next;
     for (const e of outcome.envs.length ? outcome.envs : ['*']) {
-      recordFlagChange(state, { flag: next, env: e, previous, date: now, actor: { token: state.tokenName }, comment: outcome.comment, action: outcome.action, delta: outcome.delta });
+      recordFlagChange(state, {
+        flag: next,
+        env: e,
+        previous,
+        date: now,
+        actor: { token: state.tokenName },
+        comment: outcome.comment,
+        action: outcome.action,
+        delta: outcome.delta,
+      });
     }
     return { status: 200, body: next };
   }
 
   function listAudit(q: URLSearchParams): FakeResponse {
     const limit = q.has('limit') ? Number(q.get('limit')) : 10;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 20) return err(400, 'invalid_request', 'limit must be between 1 and 20');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 20)
+      return err(400, 'invalid_request', 'limit must be between 1 and 20');
     const before = q.has('before') ? Number(q.get('before')) : Infinity;
     const after = q.has('after') ? Number(q.get('after')) : -Infinity;
     const spec = q.get('spec');

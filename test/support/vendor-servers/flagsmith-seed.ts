@@ -42,16 +42,50 @@ export function seedFlagsmith(o: SeedOptions = {}): FsState {
     maxPageSize: o.maxPageSize ?? 999,
   };
   const v2 = new Set(o.v2Environments ?? []);
-  for (const [name, key] of [['Development', 'dev-7fKq2xLm9QwZ'], ['Production', 'prod-Hc3vN8sT1pYa']]) {
-    state.environments.push({ id: nextId(), uuid: uuid(), name, api_key: key, project: 1, use_v2_feature_versioning: v2.has(name) });
+  for (const [name, key] of [
+    ['Development', 'dev-7fKq2xLm9QwZ'],
+    ['Production', 'prod-Hc3vN8sT1pYa'],
+  ]) {
+    state.environments.push({
+      id: nextId(),
+      uuid: uuid(),
+      name,
+      api_key: key,
+      project: 1,
+      use_v2_feature_versioning: v2.has(name),
+    });
   }
   const segment = (name: string, rules: FsRule[]): FsSegment => {
-    const s: FsSegment = { id: nextId(), uuid: uuid(), name, description: null, project: 1, rules, version: 1, created_at: iso(longAgo), updated_at: iso(longAgo) };
+    const s: FsSegment = {
+      id: nextId(),
+      uuid: uuid(),
+      name,
+      description: null,
+      project: 1,
+      rules,
+      version: 1,
+      created_at: iso(longAgo),
+      updated_at: iso(longAgo),
+    };
     state.segments.push(s);
     return s;
   };
   const checkout5 = segment('checkout-5pct', splitRules('5'));
-  const beta = segment('beta-users', [{ id: nextId(), type: 'ALL', rules: [{ id: nextId(), type: 'ANY', rules: [], conditions: [{ id: nextId(), operator: 'EQUAL', property: 'beta', value: 'true', description: null }] }], conditions: [] }]);
+  const beta = segment('beta-users', [
+    {
+      id: nextId(),
+      type: 'ALL',
+      rules: [
+        {
+          id: nextId(),
+          type: 'ANY',
+          rules: [],
+          conditions: [{ id: nextId(), operator: 'EQUAL', property: 'beta', value: 'true', description: null }],
+        },
+      ],
+      conditions: [],
+    },
+  ]);
   const shared = segment('shared-10pct', splitRules('10'));
 
   const feature = (name: string, type: FsFeature['type'] = 'STANDARD', options: string[] = []): FsFeature => {
@@ -65,7 +99,16 @@ export function seedFlagsmith(o: SeedOptions = {}): FsState {
       initial_value: type === 'MULTIVARIATE' ? 'a' : null,
       default_enabled: false,
       created_date: iso(longAgo),
-      multivariate_options: options.map((v) => ({ id: nextId(), uuid: uuid(), type: 'unicode', string_value: v, integer_value: null, boolean_value: null, default_percentage_allocation: 0, key: v })),
+      multivariate_options: options.map((v) => ({
+        id: nextId(),
+        uuid: uuid(),
+        type: 'unicode',
+        string_value: v,
+        integer_value: null,
+        boolean_value: null,
+        default_percentage_allocation: 0,
+        key: v,
+      })),
     };
     state.features.push(f);
     return f;
@@ -74,18 +117,43 @@ export function seedFlagsmith(o: SeedOptions = {}): FsState {
     if (!env.use_v2_feature_versioning) return null;
     let v = state.versions.find((x) => x.environment === env.id && x.feature === f.id);
     if (!v) {
-      v = { uuid: uuid(), environment: env.id, feature: f.id, created_at: iso(longAgo), updated_at: iso(longAgo), published: true, live_from: iso(longAgo), published_by: null, created_by: null, description: 'initial' };
+      v = {
+        uuid: uuid(),
+        environment: env.id,
+        feature: f.id,
+        created_at: iso(longAgo),
+        updated_at: iso(longAgo),
+        published: true,
+        live_from: iso(longAgo),
+        published_by: null,
+        created_by: null,
+        description: 'initial',
+      };
       state.versions.push(v);
     }
     return v.uuid;
   };
-  const put = (env: FsEnvironment, f: FsFeature, o: { enabled: boolean; value?: string | null; mv?: Record<string, number>; segment?: number }): FsFeatureState => {
+  const put = (
+    env: FsEnvironment,
+    f: FsFeature,
+    o: { enabled: boolean; value?: string | null; mv?: Record<string, number>; segment?: number },
+  ): FsFeatureState => {
     const version = versionOf(env, f);
     let fsegId: number | null = null;
     if (o.segment !== undefined) {
-      const siblings = state.featureSegments.filter((x) => x.environment === env.id && x.feature === f.id && x.environment_feature_version === version);
+      const siblings = state.featureSegments.filter(
+        (x) => x.environment === env.id && x.feature === f.id && x.environment_feature_version === version,
+      );
       fsegId = nextId();
-      state.featureSegments.push({ id: fsegId, uuid: uuid(), feature: f.id, segment: o.segment, environment: env.id, priority: siblings.length, environment_feature_version: version });
+      state.featureSegments.push({
+        id: fsegId,
+        uuid: uuid(),
+        feature: f.id,
+        segment: o.segment,
+        environment: env.id,
+        priority: siblings.length,
+        environment_feature_version: version,
+      });
     }
     const fs: FsFeatureState = {
       id: nextId(),
@@ -96,7 +164,11 @@ export function seedFlagsmith(o: SeedOptions = {}): FsState {
       identity: null,
       enabled: o.enabled,
       value: stringValue(o.value ?? f.initial_value),
-      mv: Object.entries(o.mv ?? {}).map(([key, pct]) => ({ id: nextId(), multivariate_feature_option: f.multivariate_options.find((m) => m.key === key)?.id ?? -1, percentage_allocation: pct })),
+      mv: Object.entries(o.mv ?? {}).map(([key, pct]) => ({
+        id: nextId(),
+        multivariate_feature_option: f.multivariate_options.find((m) => m.key === key)?.id ?? -1,
+        percentage_allocation: pct,
+      })),
       version: 1,
       created_at: iso(longAgo),
       updated_at: iso(longAgo),

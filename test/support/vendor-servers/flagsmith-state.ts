@@ -165,8 +165,20 @@ export const ALICE: FsUser = { id: 7, email: 'alice@example.com', first_name: 'A
 export const BOB: FsUser = { id: 8, email: 'bob@example.com', first_name: 'Bob', last_name: 'Ito', uuid: uuid() };
 
 export const OPERATORS = [
-  'EQUAL', 'GREATER_THAN', 'LESS_THAN', 'CONTAINS', 'GREATER_THAN_INCLUSIVE', 'LESS_THAN_INCLUSIVE', 'NOT_CONTAINS',
-  'NOT_EQUAL', 'REGEX', 'PERCENTAGE_SPLIT', 'MODULO', 'IS_SET', 'IS_NOT_SET', 'IN',
+  'EQUAL',
+  'GREATER_THAN',
+  'LESS_THAN',
+  'CONTAINS',
+  'GREATER_THAN_INCLUSIVE',
+  'LESS_THAN_INCLUSIVE',
+  'NOT_CONTAINS',
+  'NOT_EQUAL',
+  'REGEX',
+  'PERCENTAGE_SPLIT',
+  'MODULO',
+  'IS_SET',
+  'IS_NOT_SET',
+  'IN',
 ];
 
 export function stringValue(s: string | null): FsValue {
@@ -181,7 +193,16 @@ export function rawValue(v: FsValue): string | number | boolean | null {
 }
 
 export function splitRules(value: string): FsRule[] {
-  return [{ id: nextId(), type: 'ALL', rules: [], conditions: [{ id: nextId(), operator: 'PERCENTAGE_SPLIT', property: '$.identity.key', value, description: null }] }];
+  return [
+    {
+      id: nextId(),
+      type: 'ALL',
+      rules: [],
+      conditions: [
+        { id: nextId(), operator: 'PERCENTAGE_SPLIT', property: '$.identity.key', value, description: null },
+      ],
+    },
+  ];
 }
 
 /** The live version of a feature in a v2 environment: latest published with live_from in the past. */
@@ -189,7 +210,14 @@ export function liveVersion(state: FsState, envId: number, featureId: number, no
   // Latest live_from wins; of two published in the same millisecond, the one created later.
   let best: FsVersion | undefined;
   for (const v of state.versions) {
-    if (v.environment !== envId || v.feature !== featureId || !v.published || !v.live_from || Date.parse(v.live_from) > now) continue;
+    if (
+      v.environment !== envId ||
+      v.feature !== featureId ||
+      !v.published ||
+      !v.live_from ||
+      Date.parse(v.live_from) > now
+    )
+      continue;
     if (!best || Date.parse(v.live_from) >= Date.parse(best.live_from ?? '')) best = v;
   }
   return best;
@@ -301,8 +329,22 @@ export function serializeAudit(a: FsAudit, state: FsState, detail: boolean) {
     created_date: a.created_date,
     log: a.log,
     author: a.author ? { ...a.author, last_login: null } : null,
-    environment: env ? { id: env.id, uuid: env.uuid, name: env.name, api_key: env.api_key, project: env.project, use_v2_feature_versioning: env.use_v2_feature_versioning } : null,
-    project: { id: state.project.id, uuid: state.project.uuid, name: state.project.name, organisation: state.project.organisation },
+    environment: env
+      ? {
+          id: env.id,
+          uuid: env.uuid,
+          name: env.name,
+          api_key: env.api_key,
+          project: env.project,
+          use_v2_feature_versioning: env.use_v2_feature_versioning,
+        }
+      : null,
+    project: {
+      id: state.project.id,
+      uuid: state.project.uuid,
+      name: state.project.name,
+      organisation: state.project.organisation,
+    },
     related_object_id: a.related_object_id,
     related_object_uuid: a.related_object_uuid,
     related_object_type: a.related_object_type,

@@ -28,7 +28,10 @@ export interface Actor {
   at: number;
 }
 
-export function addAudit(state: FsState, a: Omit<FsAudit, 'id' | 'project' | 'is_system_event' | 'created_date'> & { at: number }): FsAudit {
+export function addAudit(
+  state: FsState,
+  a: Omit<FsAudit, 'id' | 'project' | 'is_system_event' | 'created_date'> & { at: number },
+): FsAudit {
   const entry: FsAudit = {
     id: nextId(),
     created_date: iso(a.at),
@@ -57,8 +60,10 @@ export interface StatePatch {
 export function checkMv(feature: FsFeature, mv: StatePatch['mv']): string | undefined {
   if (!mv) return undefined;
   for (const m of mv) {
-    if (!feature.multivariate_options.some((o) => o.id === m.multivariate_feature_option)) return `Invalid multivariate option ${m.multivariate_feature_option}`;
-    if (typeof m.percentage_allocation !== 'number' || m.percentage_allocation < 0 || m.percentage_allocation > 100) return 'percentage_allocation must be between 0 and 100';
+    if (!feature.multivariate_options.some((o) => o.id === m.multivariate_feature_option))
+      return `Invalid multivariate option ${m.multivariate_feature_option}`;
+    if (typeof m.percentage_allocation !== 'number' || m.percentage_allocation < 0 || m.percentage_allocation > 100)
+      return 'percentage_allocation must be between 0 and 100';
   }
   if (mv.reduce((n, m) => n + m.percentage_allocation, 0) > 100) return 'Multivariate percentage values exceed 100%.';
   return undefined;
@@ -112,15 +117,18 @@ export function parseRules(input: unknown, path = 'rules'): FsRule[] | string {
   const out: FsRule[] = [];
   for (const [i, r] of input.entries()) {
     const rule = r as { id?: unknown; type?: unknown; rules?: unknown; conditions?: unknown };
-    if (rule?.type !== 'ALL' && rule?.type !== 'ANY' && rule?.type !== 'NONE') return `${path}[${i}].type: "${String(rule?.type)}" is not a valid choice.`;
+    if (rule?.type !== 'ALL' && rule?.type !== 'ANY' && rule?.type !== 'NONE')
+      return `${path}[${i}].type: "${String(rule?.type)}" is not a valid choice.`;
     const nested = parseRules(rule.rules ?? [], `${path}[${i}].rules`);
     if (typeof nested === 'string') return nested;
     const conditions = [];
     for (const [j, c] of ((rule.conditions ?? []) as Record<string, unknown>[]).entries()) {
-      if (!OPERATORS.includes(String(c?.operator))) return `${path}[${i}].conditions[${j}].operator: "${String(c?.operator)}" is not a valid choice.`;
+      if (!OPERATORS.includes(String(c?.operator)))
+        return `${path}[${i}].conditions[${j}].operator: "${String(c?.operator)}" is not a valid choice.`;
       if (c.operator === 'PERCENTAGE_SPLIT') {
         const v = Number(c.value);
-        if (typeof c.value !== 'string' || !Number.isFinite(v) || v < 0 || v > 100) return `${path}[${i}].conditions[${j}].value: a percentage split needs a number 0-100 as a string`;
+        if (typeof c.value !== 'string' || !Number.isFinite(v) || v < 0 || v > 100)
+          return `${path}[${i}].conditions[${j}].value: a percentage split needs a number 0-100 as a string`;
         if (!c.property) return `${path}[${i}].conditions[${j}].property: This field is required.`;
       }
       conditions.push({
@@ -141,13 +149,43 @@ export function replaceSegmentRules(state: FsState, seg: FsSegment, rules: FsRul
   seg.version++;
   seg.updated_at = iso(actor.at);
   // Flagsmith's audit keeps no rule values: the entry says only that the segment changed.
-  addAudit(state, { log: `Segment updated: ${seg.name}`, author: actor.author, environment: null, related_object_id: seg.id, related_object_uuid: null, related_object_type: 'SEGMENT', change_details: [], change_type: 'UPDATE', at: actor.at });
+  addAudit(state, {
+    log: `Segment updated: ${seg.name}`,
+    author: actor.author,
+    environment: null,
+    related_object_id: seg.id,
+    related_object_uuid: null,
+    related_object_type: 'SEGMENT',
+    change_details: [],
+    change_type: 'UPDATE',
+    at: actor.at,
+  });
 }
 
 export function createSegment(state: FsState, name: string, rules: FsRule[], actor: Actor): FsSegment {
-  const seg: FsSegment = { id: nextId(), uuid: uuid(), name, description: null, project: state.project.id, rules, version: 1, created_at: iso(actor.at), updated_at: iso(actor.at) };
+  const seg: FsSegment = {
+    id: nextId(),
+    uuid: uuid(),
+    name,
+    description: null,
+    project: state.project.id,
+    rules,
+    version: 1,
+    created_at: iso(actor.at),
+    updated_at: iso(actor.at),
+  };
   state.segments.push(seg);
-  addAudit(state, { log: `New Segment created: ${name}`, author: actor.author, environment: null, related_object_id: seg.id, related_object_uuid: null, related_object_type: 'SEGMENT', change_details: [], change_type: 'CREATE', at: actor.at });
+  addAudit(state, {
+    log: `New Segment created: ${name}`,
+    author: actor.author,
+    environment: null,
+    related_object_id: seg.id,
+    related_object_uuid: null,
+    related_object_type: 'SEGMENT',
+    change_details: [],
+    change_type: 'CREATE',
+    at: actor.at,
+  });
   return seg;
 }
 
@@ -161,8 +199,18 @@ export function createOverride(
   actor: Actor,
   audit = true,
 ): FsFeatureState {
-  const siblings = state.featureSegments.filter((x) => x.environment === env.id && x.feature === feature.id && x.environment_feature_version === o.versionUuid);
-  const fseg = { id: nextId(), uuid: uuid(), feature: feature.id, segment: segmentId, environment: env.id, priority: siblings.length, environment_feature_version: o.versionUuid };
+  const siblings = state.featureSegments.filter(
+    (x) => x.environment === env.id && x.feature === feature.id && x.environment_feature_version === o.versionUuid,
+  );
+  const fseg = {
+    id: nextId(),
+    uuid: uuid(),
+    feature: feature.id,
+    segment: segmentId,
+    environment: env.id,
+    priority: siblings.length,
+    environment_feature_version: o.versionUuid,
+  };
   state.featureSegments.push(fseg);
   const fs: FsFeatureState = {
     id: nextId(),
@@ -182,7 +230,17 @@ export function createOverride(
   state.states.push(fs);
   if (audit) {
     const seg = state.segments.find((s) => s.id === segmentId);
-    addAudit(state, { log: `Segment override created for feature '${feature.name}' and segment '${seg?.name}'`, author: actor.author, environment: env.id, related_object_id: fs.id, related_object_uuid: null, related_object_type: 'FEATURE_STATE', change_details: [], change_type: 'CREATE', at: actor.at });
+    addAudit(state, {
+      log: `Segment override created for feature '${feature.name}' and segment '${seg?.name}'`,
+      author: actor.author,
+      environment: env.id,
+      related_object_id: fs.id,
+      related_object_uuid: null,
+      related_object_type: 'FEATURE_STATE',
+      change_details: [],
+      change_type: 'CREATE',
+      at: actor.at,
+    });
   }
   return fs;
 }
@@ -207,7 +265,13 @@ export function publishVersion(
     state.featureSegments.push(copy);
   }
   for (const s of liveStates(state, env, feature.id)) {
-    const copy: FsFeatureState = { ...structuredClone(s), id: nextId(), uuid: uuid(), environment_feature_version: version, feature_segment: s.feature_segment === null ? null : (segIdMap.get(s.feature_segment) ?? null) };
+    const copy: FsFeatureState = {
+      ...structuredClone(s),
+      id: nextId(),
+      uuid: uuid(),
+      environment_feature_version: version,
+      feature_segment: s.feature_segment === null ? null : (segIdMap.get(s.feature_segment) ?? null),
+    };
     copies.push(copy);
     state.states.push(copy);
   }
@@ -217,8 +281,29 @@ export function publishVersion(
     state.featureSegments = state.featureSegments.filter((s) => s.environment_feature_version !== version);
     return { error };
   }
-  state.versions.push({ uuid: version, environment: env.id, feature: feature.id, created_at: iso(actor.at), updated_at: iso(actor.at), published: true, live_from: iso(actor.at), published_by: actor.author?.id ?? null, created_by: actor.author?.id ?? null, description: actor.description ?? null });
-  addAudit(state, { log: `New version published for feature: ${feature.name}`, author: actor.author, environment: env.id, related_object_id: null, related_object_uuid: version, related_object_type: 'EF_VERSION', change_details: [], change_type: 'CREATE', at: actor.at });
+  state.versions.push({
+    uuid: version,
+    environment: env.id,
+    feature: feature.id,
+    created_at: iso(actor.at),
+    updated_at: iso(actor.at),
+    published: true,
+    live_from: iso(actor.at),
+    published_by: actor.author?.id ?? null,
+    created_by: actor.author?.id ?? null,
+    description: actor.description ?? null,
+  });
+  addAudit(state, {
+    log: `New version published for feature: ${feature.name}`,
+    author: actor.author,
+    environment: env.id,
+    related_object_id: null,
+    related_object_uuid: version,
+    related_object_type: 'EF_VERSION',
+    change_details: [],
+    change_type: 'CREATE',
+    at: actor.at,
+  });
   return { version };
 }
 

@@ -48,25 +48,37 @@ export function applyJsonPatch(flag: LdFlag, body: unknown): PatchOutcome {
   const ops = Array.isArray(body) ? body : (body as { patch?: unknown } | undefined)?.patch;
   const comment = Array.isArray(body) ? undefined : (body as { comment?: unknown }).comment;
   if (body && typeof body === 'object' && !Array.isArray(body) && 'instructions' in body) {
-    return fail(400, 'invalid_request', 'Request body is a semantic patch but Content-Type lacks domain-model=launchdarkly.semanticpatch; it was read as a JSON patch');
+    return fail(
+      400,
+      'invalid_request',
+      'Request body is a semantic patch but Content-Type lacks domain-model=launchdarkly.semanticpatch; it was read as a JSON patch',
+    );
   }
-  if (!Array.isArray(ops) || ops.length === 0) return fail(400, 'invalid_request', 'A JSON patch must be a non-empty array of operations');
-  if (comment !== undefined && typeof comment !== 'string') return fail(400, 'invalid_request', 'comment must be a string');
+  if (!Array.isArray(ops) || ops.length === 0)
+    return fail(400, 'invalid_request', 'A JSON patch must be a non-empty array of operations');
+  if (comment !== undefined && typeof comment !== 'string')
+    return fail(400, 'invalid_request', 'comment must be a string');
   const next = clone(flag) as unknown as Record<string, unknown>;
   const envs = new Set<string>();
   for (const op of ops as { op?: unknown; path?: unknown; value?: unknown }[]) {
-    if (typeof op?.op !== 'string' || typeof op.path !== 'string') return fail(400, 'invalid_request', 'Each patch operation needs op and path');
+    if (typeof op?.op !== 'string' || typeof op.path !== 'string')
+      return fail(400, 'invalid_request', 'Each patch operation needs op and path');
     const parts = decodePointer(op.path);
     if (!parts) return fail(400, 'invalid_request', `Invalid JSON pointer ${op.path}`);
     if (parts[0] === 'environments' && parts[1]) envs.add(parts[1]);
     if (op.op === 'test') {
       const actual = op.path === '/version' ? flag._version : getAt(flag, parts);
       if (JSON.stringify(actual) !== JSON.stringify(op.value)) {
-        return fail(409, 'conflict', `Test operation failed: ${op.path} is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value)}`);
+        return fail(
+          409,
+          'conflict',
+          `Test operation failed: ${op.path} is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value)}`,
+        );
       }
       continue;
     }
-    if (parts[0]?.startsWith('_') || parts[0] === 'key') return fail(400, 'invalid_request', `${op.path} is not editable`);
+    if (parts[0]?.startsWith('_') || parts[0] === 'key')
+      return fail(400, 'invalid_request', `${op.path} is not editable`);
     const at = parentOf(next, parts);
     if (!at) return fail(400, 'invalid_request', `Path ${op.path} does not exist`);
     const container = at.parent as Record<string, unknown>;
@@ -87,21 +99,40 @@ export function applyJsonPatch(flag: LdFlag, body: unknown): PatchOutcome {
   const result = next as unknown as LdFlag;
   const invalid = validateFlag(result);
   if (invalid) return fail(400, 'invalid_request', invalid);
-  return { ok: true, flag: result, envs: [...envs], comment: comment as string | undefined, action: 'updateFlag', delta: ops };
+  return {
+    ok: true,
+    flag: result,
+    envs: [...envs],
+    comment: comment as string | undefined,
+    action: 'updateFlag',
+    delta: ops,
+  };
 }
 
 export function applySemanticPatch(flag: LdFlag, body: unknown, environments: string[]): PatchOutcome {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(400, 'invalid_request', 'A semantic patch must be an object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return fail(400, 'invalid_request', 'A semantic patch must be an object');
   const b = body as { comment?: unknown; environmentKey?: unknown; instructions?: unknown };
-  if (b.comment !== undefined && typeof b.comment !== 'string') return fail(400, 'invalid_request', 'comment must be a string');
-  if (!Array.isArray(b.instructions) || b.instructions.length === 0) return fail(400, 'invalid_request', 'instructions must be a non-empty array');
+  if (b.comment !== undefined && typeof b.comment !== 'string')
+    return fail(400, 'invalid_request', 'comment must be a string');
+  if (!Array.isArray(b.instructions) || b.instructions.length === 0)
+    return fail(400, 'invalid_request', 'instructions must be a non-empty array');
   const envKey = b.environmentKey;
   const next = clone(flag);
   const actions: string[] = [];
   for (const ins of b.instructions as Record<string, unknown>[]) {
     const kind = ins?.kind;
-    if (kind !== 'turnFlagOn' && kind !== 'turnFlagOff' && kind !== 'updateFallthroughVariationOrRollout') {
-      return fail(400, 'invalid_request', `Unsupported instruction kind ${String(kind)} (the fake implements turnFlagOn, turnFlagOff, updateFallthroughVariationOrRollout)`);
+    if (
+      kind !== 'turnFlagOn' &&
+      kind !== 'turnFlagOff' &&
+      kind !== 'updateFallthroughVariationOrRollout' &&
+      kind !== 'updateOffVariation'
+    ) {
+      return fail(
+        400,
+        'invalid_request',
+        `Unsupported instruction kind ${String(kind)} (the fake implements turnFlagOn, turnFlagOff, updateFallthroughVariationOrRollout, updateOffVariation)`,
+      );
     }
     if (typeof envKey !== 'string') return fail(400, 'invalid_request', `environmentKey is required for ${kind}`);
     if (!environments.includes(envKey)) return fail(400, 'invalid_request', `Unknown environment ${envKey}`);
@@ -109,7 +140,12 @@ export function applySemanticPatch(flag: LdFlag, body: unknown, environments: st
     actions.push(kind);
     if (kind === 'turnFlagOn') cfg.on = true;
     else if (kind === 'turnFlagOff') cfg.on = false;
-    else {
+    else if (kind === 'updateOffVariation') {
+      // docs/integrations.md 3.3: `updateOffVariation` with `variationId` (an `_id`, not an index).
+      const idx = next.variations.findIndex((v) => v._id === ins.variationId);
+      if (idx < 0) return fail(400, 'invalid_request', `Unknown variationId ${String(ins.variationId)}`);
+      cfg.offVariation = idx;
+    } else {
       const idOf = (id: unknown) => next.variations.findIndex((v) => v._id === id);
       if (ins.variationId !== undefined) {
         const idx = idOf(ins.variationId);
@@ -121,7 +157,10 @@ export function applySemanticPatch(flag: LdFlag, body: unknown, environments: st
       if (!weights || typeof weights !== 'object' || Array.isArray(weights)) {
         return fail(400, 'invalid_request', 'updateFallthroughVariationOrRollout needs variationId or rolloutWeights');
       }
-      const rollout: LdRollout = { variations: [], contextKind: typeof ins.rolloutContextKind === 'string' ? ins.rolloutContextKind : 'user' };
+      const rollout: LdRollout = {
+        variations: [],
+        contextKind: typeof ins.rolloutContextKind === 'string' ? ins.rolloutContextKind : 'user',
+      };
       if (typeof ins.rolloutBucketBy === 'string') rollout.bucketBy = ins.rolloutBucketBy;
       for (const [id, w] of Object.entries(weights as Record<string, unknown>)) {
         const idx = idOf(id);
@@ -134,5 +173,11 @@ export function applySemanticPatch(flag: LdFlag, body: unknown, environments: st
   }
   const invalid = validateFlag(next);
   if (invalid) return fail(400, 'invalid_request', invalid);
-  return { ok: true, flag: next, envs: [envKey as string], comment: b.comment as string | undefined, action: actions.join(',') };
+  return {
+    ok: true,
+    flag: next,
+    envs: [envKey as string],
+    comment: b.comment as string | undefined,
+    action: actions.join(','),
+  };
 }

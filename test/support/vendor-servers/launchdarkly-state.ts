@@ -176,7 +176,11 @@ export function makeFlag(state: Pick<LdState, 'environments' | 'projectKey'>, se
   const environments: Record<string, LdFlagConfig> = {};
   for (const env of state.environments) {
     const offIdx = boolean ? variations.findIndex((v) => v.value === false) : 0;
-    environments[env.key] = makeConfig(env, { offVariation: offIdx, fallthrough: { variation: offIdx }, ...seed.envs?.[env.key] });
+    environments[env.key] = makeConfig(env, {
+      offVariation: offIdx,
+      fallthrough: { variation: offIdx },
+      ...seed.envs?.[env.key],
+    });
   }
   return {
     key: seed.key,
@@ -207,7 +211,12 @@ export function specMatches(pattern: string, resource: string): boolean {
   const rp = parts(resource);
   if (pp.length !== rp.length) return false;
   return pp.every((p, i) => {
-    const re = new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const re = new RegExp(
+      `^${p
+        .split('*')
+        .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     return re.test(rp[i]);
   });
 }
@@ -220,10 +229,19 @@ export interface AuditActor {
 /** Appends an audit entry for a change of `flag` in `env` (previous/current are whole-flag snapshots). */
 export function recordFlagChange(
   state: LdState,
-  p: { flag: LdFlag; env: string; previous: LdFlag; date: number; actor: AuditActor; comment?: string; action: string; delta?: unknown },
+  p: {
+    flag: LdFlag;
+    env: string;
+    previous: LdFlag;
+    date: number;
+    actor: AuditActor;
+    comment?: string;
+    action: string;
+    delta?: unknown;
+  },
 ): LdAuditEntry {
   const spec = flagSpec(state.projectKey, p.env, p.flag.key);
-  const who = p.actor.member ? p.actor.member.email : p.actor.token ?? 'someone';
+  const who = p.actor.member ? p.actor.member.email : (p.actor.token ?? 'someone');
   const entry: LdAuditEntry = {
     _id: fakeId('a'),
     _accountId: 'acct-1',
@@ -262,20 +280,25 @@ export function validateFlag(flag: LdFlag): string | undefined {
     if (!ft || typeof ft !== 'object') return `environments.${envKey}.fallthrough is required`;
     const hasVar = ft.variation !== undefined && ft.variation !== null;
     const hasRollout = ft.rollout !== undefined && ft.rollout !== null;
-    if (hasVar === hasRollout) return `environments.${envKey}.fallthrough must have exactly one of variation or rollout`;
-    if (hasVar && !validIdx(ft.variation)) return `environments.${envKey}.fallthrough.variation is not a variation index`;
+    if (hasVar === hasRollout)
+      return `environments.${envKey}.fallthrough must have exactly one of variation or rollout`;
+    if (hasVar && !validIdx(ft.variation))
+      return `environments.${envKey}.fallthrough.variation is not a variation index`;
     if (hasRollout) {
       const vs = ft.rollout?.variations;
-      if (!Array.isArray(vs) || vs.length === 0) return `environments.${envKey}.fallthrough.rollout.variations is required`;
+      if (!Array.isArray(vs) || vs.length === 0)
+        return `environments.${envKey}.fallthrough.rollout.variations is required`;
       let sum = 0;
       for (const v of vs) {
         if (!validIdx(v.variation)) return `rollout variation ${String(v.variation)} is not a variation index`;
-        if (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 100000) return `rollout weight ${String(v.weight)} must be an integer 0-100000`;
+        if (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 100000)
+          return `rollout weight ${String(v.weight)} must be an integer 0-100000`;
         sum += v.weight;
       }
       if (sum !== 100000) return `rollout weights sum to ${sum}, not 100000`;
     }
-    if (cfg.offVariation !== undefined && !validIdx(cfg.offVariation)) return `environments.${envKey}.offVariation is not a variation index`;
+    if (cfg.offVariation !== undefined && !validIdx(cfg.offVariation))
+      return `environments.${envKey}.offVariation is not a variation index`;
   }
   return undefined;
 }

@@ -10,6 +10,8 @@ import { FlagList } from './FlagList';
 import { isSelected } from '../../lib/filters';
 import { FlagWorkspace } from './FlagWorkspace';
 
+const NARROW_PX = 1100;
+
 export function CanaryWatchView(): React.JSX.Element {
   const selection = useUi((s) => s.selection);
   const select = useUi((s) => s.select);
@@ -27,6 +29,19 @@ export function CanaryWatchView(): React.JSX.Element {
     select({ connectionId: first.connectionId, flagKey: first.flagKey, env: first.env });
   }, [rows, selection, select]);
 
+  // Below 1100 px the list would squeeze the workspace (flag name, decision, tables): it folds away, and comes back
+  // with "› Flags"; widening the window past it brings it back.
+  useEffect(() => {
+    let wide = window.innerWidth >= NARROW_PX;
+    const onResize = (): void => {
+      const nowWide = window.innerWidth >= NARROW_PX;
+      if (nowWide !== wide) setListOpen(nowWide);
+      wide = nowWide;
+    };
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [setListOpen]);
+
   const row = rows?.find((r) => isSelected(r, selection)) ?? null;
 
   return (
@@ -42,19 +57,30 @@ export function CanaryWatchView(): React.JSX.Element {
             </button>
           </div>
           {flags.error && <ErrorNotice error={flags.error} title="Flag list" />}
-          {rows ? <FlagList rows={rows} selection={selection} onSelect={select} now={liveNow} /> : <div className="empty">Loading flags…</div>}
+          {rows ? (
+            <FlagList rows={rows} selection={selection} onSelect={select} now={liveNow} />
+          ) : (
+            <div className="empty">Loading flags…</div>
+          )}
         </aside>
       )}
       <section className="canary-main">
         {!listOpen && (
-          <button type="button" className="button subtle show-list" onClick={() => setListOpen(true)} data-testid="show-flag-list">
+          <button
+            type="button"
+            className="button subtle show-list"
+            onClick={() => setListOpen(true)}
+            data-testid="show-flag-list"
+          >
             › Flags
           </button>
         )}
         {row ? (
           <FlagWorkspace row={row} />
         ) : (
-          <div className="empty big">{rows && rows.length === 0 ? 'No flags yet — add a flag store under Connections.' : 'Loading…'}</div>
+          <div className="empty big">
+            {rows && rows.length === 0 ? 'No flags yet — add a flag store under Connections.' : 'Loading…'}
+          </div>
         )}
       </section>
     </div>

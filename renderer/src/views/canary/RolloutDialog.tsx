@@ -1,10 +1,13 @@
 /**
- * Confirmation for Ramp and Rollback: flag, environment, from → to, and a required comment (autofocused; Enter
- * confirms, Escape cancels). Errors come back by code: conflict shows the live state and offers a reload,
- * approval_required says an approval was requested, blocked offers an explicit, audited "ramp anyway".
+ * Confirmation for Ramp and Rollback: the decision and its reason, flag, environment, from → to, and a required
+ * comment (autofocused; Enter confirms, Escape cancels, focus stays in the dialog). "Ramp anyway…" (the decision says
+ * roll back) goes out as an explicit, audited override. Errors come back by code: conflict shows the live state and
+ * offers a reload, approval_required says an approval was requested, blocked says why once and offers the override.
  */
+import { localizeTimes } from '../../lib/time';
 import { useState } from 'react';
 import type { FlagRow } from '../../../../shared/contract';
+import type { WatchDecision } from '../../../../shared/domain/decision';
 import { RAMP_STEPS, formatPercent, nextRampStep } from '../../../../shared/domain/flags';
 import type { RampartError } from '../../../../shared/errors';
 import { api } from '../../api';
@@ -12,12 +15,55 @@ import { asRampartError } from '../../api/envelope';
 import { Modal } from '../../components/Modal';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useToasts } from '../../state/toast-store';
-import { invalidateAfterWrite, invalidateFlagState } from './invalidate';
+import { applyReadBack, invalidateAfterWrite, invalidateFlagState } from './invalidate';
 import { useRolloutDialog, type RolloutMode } from './rollout-dialog-store';
 import { validateRampTarget, MIN_COMMENT } from './rollout-rules';
+import { concurrentEditText } from '../../../../shared/domain/audit-text';
+import { blockedText } from '../../lib/decision';
 
-export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; row: FlagRow; exposureStep: number }): React.JSX.Element {
+export interface RolloutDialogProps {
+  mode: RolloutMode;
+  row: FlagRow;
+  exposureStep: number;
+  decision: WatchDecision | null;
+  /** Why the core may not take this right now (core unreachable…), said before the user confirms. */
+  warning: string | null;
+}
+
+function DecisionFacts({
+  decision,
+  exposure,
+}: {
+  decision: WatchDecision | null;
+  exposure: number;
+}): React.JSX.Element {
+  if (!decision)
+    return <div className="notice notice-info small">No decision for this flag (no watch, or not computed yet).</div>;
+  return (
+    <div
+      className={`dialog-decision tone-${decision.action}`}
+      data-testid="dialog-decision"
+      data-action={decision.action}
+    >
+      <strong>
+        Decision: {decision.action === 'rollback' ? 'ROLL BACK' : decision.action === 'advance' ? 'RAMP' : 'HOLD'} ·{' '}
+        {decision.verdict.verdict.toUpperCase()}
+      </strong>
+      <span>{localizeTimes(decision.reason)}</span>
+      {decision.exposure !== undefined && decision.exposure !== exposure && (
+        <span className="small muted" data-testid="dialog-decision-other-step">
+          This decision was about {formatPercent(decision.exposure)}; the flag is at {formatPercent(exposure)} now — the
+          next decision comes with this step&apos;s data.
+        </span>
+      )}
+      {decision.stale && <span className="stale-chip">stale: {decision.stale.message}</span>}
+    </div>
+  );
+}
+
+export function RolloutDialog({ mode, row, exposureStep, decision, warning }: RolloutDialogProps): React.JSX.Element {
   const close = useRolloutDialog((s) => s.close);
+  const openedAsOverride = useRolloutDialog((s) => s.override);
   const pushToast = useToasts((s) => s.push);
   // What the user saw when deciding: sent as `expected`, so a change made elsewhere meanwhile is refused by the
   // core (read-compare-write) instead of being silently overwritten.
@@ -28,6 +74,7 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
   const [comment, setComment] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<RampartError | null>(null);
+  const override = mode === 'ramp' && openedAsOverride;
 
   const to = Number(toText);
   const targetProblem = mode === 'ramp' ? validateRampTarget(toText, current, exposureStep) : null;
@@ -35,7 +82,7 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
   const approvalRequested = error?.code === 'approval_required';
   const canConfirm = commentOk && !targetProblem && !sending && !approvalRequested;
 
-  const submit = async (override: boolean): Promise<void> => {
+  const submit = async (withOverride: boolean): Promise<void> => {
     if (!commentOk || (mode === 'ramp' && targetProblem) || sending) return;
     setSending(true);
     setError(null);
@@ -43,10 +90,21 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
     try {
       const result =
         mode === 'ramp'
-          ? await api.call('flags:ramp', { ...ids, to, expected: seen.exposure, comment: comment.trim(), override })
+          ? await api.call('flags:ramp', {
+              ...ids,
+              to,
+              expected: seen.exposure,
+              // On/off as shown too: a ramp never silently re-enables an environment turned off meanwhile.
+              expectedEnabled: seen.enabled,
+              comment: comment.trim(),
+              override: withOverride,
+            })
           : await api.call('flags:rollback', { ...ids, comment: comment.trim() });
+      applyReadBack(ids, result.readBack);
       invalidateAfterWrite(result.change.at);
       pushToast('ok', `confirmed by read-back: ${result.change.label}`);
+      // Said plainly, and kept on screen longer: another edit landed around this write (issue 9).
+      if (result.concurrentEdit) pushToast('error', concurrentEditText(result.concurrentEdit), 30_000);
       close();
     } catch (e) {
       const err = asRampartError(e);
@@ -67,9 +125,28 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
     setError(null);
   };
 
-  const title = mode === 'ramp' ? 'Ramp flag' : 'Roll back flag';
+  const title = mode === 'ramp' ? (override ? 'Ramp anyway (override)' : 'Ramp flag') : 'Roll back flag';
+  const confirmLabel = sending
+    ? 'Confirming…'
+    : mode === 'ramp'
+      ? `${override ? 'Ramp anyway' : 'Ramp'} to ${targetProblem ? '…' : formatPercent(to)}`
+      : 'Roll back';
   return (
     <Modal title={title} onCancel={close} testId="confirm-dialog">
+      <DecisionFacts decision={decision} exposure={row.enabled ? (row.exposure ?? 100) : 0} />
+      {override && (
+        <div className="notice notice-warn small" data-testid="override-note">
+          <span>
+            The decision says roll back. Ramping anyway is an explicit override: it is sent as an override and audited
+            with your comment.
+          </span>
+        </div>
+      )}
+      {warning && (
+        <div className="notice notice-warn small" role="status" data-testid="dialog-warning">
+          {warning}
+        </div>
+      )}
       <dl className="confirm-facts">
         <dt>flag</dt>
         <dd>
@@ -82,21 +159,42 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
         <dt>change</dt>
         <dd className="confirm-change" data-testid="confirm-change">
           {seen.enabled ? `rollout ${formatPercent(current)}` : 'off'} →{' '}
-          <strong>{mode === 'ramp' ? (targetProblem ? '?' : `rollout ${formatPercent(to)}`) : 'rolled back (0% / off, per connection)'}</strong>
+          <strong>
+            {mode === 'ramp'
+              ? targetProblem
+                ? '?'
+                : `rollout ${formatPercent(to)}`
+              : 'rolled back (0% / off, per connection)'}
+          </strong>
         </dd>
       </dl>
       {mode === 'ramp' && (
         <div className="ramp-target">
           <div className="segmented" role="group" aria-label="Ramp steps">
             {RAMP_STEPS.map((s) => (
-              <button key={s} type="button" className={to === s ? 'seg active' : 'seg'} onClick={() => setToText(String(s))}>
+              <button
+                key={s}
+                type="button"
+                className={to === s ? 'seg active' : 'seg'}
+                onClick={() => setToText(String(s))}
+              >
                 {s}%
               </button>
             ))}
           </div>
           <label className="inline-field">
             or
-            <input type="number" min={0} max={100} step={exposureStep} value={toText} onChange={(e) => setToText(e.target.value)} data-testid="ramp-to-input" aria-label="Target exposure in percent" />%
+            <input
+              type="number"
+              min={0}
+              max={100}
+              step={exposureStep}
+              value={toText}
+              onChange={(e) => setToText(e.target.value)}
+              data-testid="ramp-to-input"
+              aria-label="Target exposure in percent"
+            />
+            %
           </label>
           {targetProblem && <span className="field-error">{targetProblem}</span>}
         </div>
@@ -110,12 +208,14 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
           autoFocus
           value={comment}
           maxLength={1000}
-          placeholder={mode === 'ramp' ? 'e.g. p99 flat for 30 min at 25%' : 'e.g. error rate rising since the last step'}
+          placeholder={
+            mode === 'ramp' ? 'e.g. p99 flat for 30 min at 25%' : 'e.g. error rate rising since the last step'
+          }
           onChange={(e) => setComment(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              void submit(false);
+              void submit(override);
             }
           }}
           data-testid="confirm-comment"
@@ -135,7 +235,9 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
       {error && error.code === 'conflict' && (
         <ErrorNotice error={error} title="The flag changed since you looked">
           <div className="notice-actions">
-            <span className="small">Live state now: {row.enabled ? `rollout ${formatPercent(row.exposure ?? 100)}` : 'off'}</span>
+            <span className="small">
+              Live state now: {row.enabled ? `rollout ${formatPercent(row.exposure ?? 100)}` : 'off'}
+            </span>
             <button type="button" className="button subtle" onClick={reload} data-testid="conflict-reload">
               Reload live state
             </button>
@@ -151,27 +253,40 @@ export function RolloutDialog({ mode, row, exposureStep }: { mode: RolloutMode; 
         </div>
       )}
       {error && error.code === 'blocked' && (
-        <ErrorNotice error={error} title="Ramp blocked">
-          {mode === 'ramp' && (
-            <button type="button" className="button warn" disabled={!commentOk || sending} onClick={() => void submit(true)} data-testid="ramp-anyway">
+        <div className="notice notice-error" role="alert" data-testid="error-notice" data-error-code="blocked">
+          <span className="code-chip">blocked</span>
+          <span data-testid="blocked-message">
+            <strong>Not ramped:</strong> {blockedText(error.message)}{' '}
+            <span className="muted">(this refusal is in the audit log)</span>
+          </span>
+          {mode === 'ramp' && !override && (
+            <button
+              type="button"
+              className="button warn"
+              disabled={!commentOk || sending}
+              onClick={() => void submit(true)}
+              data-testid="ramp-anyway"
+            >
               Ramp anyway (override, audited)
             </button>
           )}
-        </ErrorNotice>
+        </div>
       )}
-      {error && !['conflict', 'approval_required', 'blocked'].includes(error.code) && <ErrorNotice error={error} title={mode === 'ramp' ? 'Ramp failed' : 'Rollback failed'} />}
+      {error && !['conflict', 'approval_required', 'blocked'].includes(error.code) && (
+        <ErrorNotice error={error} title={mode === 'ramp' ? 'Ramp failed' : 'Rollback failed'} />
+      )}
       <div className="modal-actions">
         <button type="button" className="button subtle" onClick={close} data-testid="confirm-cancel">
           {approvalRequested ? 'Close' : 'Cancel'}
         </button>
         <button
           type="button"
-          className={mode === 'ramp' ? 'button primary' : 'button danger'}
+          className={mode === 'ramp' ? (override ? 'button warn' : 'button primary') : 'button danger'}
           disabled={!canConfirm}
-          onClick={() => void submit(false)}
+          onClick={() => void submit(override)}
           data-testid="confirm-ok"
         >
-          {sending ? 'Confirming…' : mode === 'ramp' ? `Ramp to ${targetProblem ? '…' : formatPercent(to)}` : 'Roll back'}
+          {confirmLabel}
         </button>
       </div>
     </Modal>

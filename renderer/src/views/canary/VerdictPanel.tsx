@@ -1,64 +1,122 @@
 /**
- * The verdict, explained: overall result in colour AND words, the score, the live guard and the sample-ratio
- * check, the two windows with their times, per metric the fixed-horizon and always-valid numbers, and where the
- * critical metric shifted with its suspects.
+ * The verdict, explained — by default the ONE decision's own (what the buttons act on): the overall result in
+ * colour AND words, the live guard and the sample-ratio check of the current step, the two windows with their real
+ * times, per metric the interval against the margin and the always-valid one, the onset with its suspects, the
+ * queries, and the decision record to export. Another baseline can be shown for comparison, labelled as such.
  */
 import { BASELINE_KINDS, type BaselineKind, type WatchVerdict } from '../../../../shared/domain/verdict';
+import type { WatchDecision } from '../../../../shared/domain/decision';
 import type { Watch } from '../../../../shared/domain/metrics';
 import { formatMaybe } from '../../lib/format';
-import { formatDateTime, formatDuration } from '../../lib/time';
+import { formatClock, formatDuration, formatWindow, localizeTimes, zoneLabel } from '../../lib/time';
 import { useUi } from '../../state/ui-store';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useVerdict } from './use-verdict';
+import { useShownVerdict } from './use-verdict';
 import { VerdictTable } from './VerdictTable';
 import { GuardCard, OnsetSuspects, SrmCard } from './VerdictExtras';
+import { DecisionRecordButtons } from './DecisionRecordButtons';
 
-const BASELINE_NAMES: Record<BaselineKind, string> = {
+export const BASELINE_NAMES: Record<BaselineKind, string> = {
   pre: 'pre-rollout window',
+  previous: 'previous step',
   control: 'concurrent control',
   seasonal: 'seasonal (earlier)',
 };
 
 const OVERALL_TEXT: Record<WatchVerdict['verdict'], string> = {
-  pass: 'PASS — the canary looks no worse than the baseline',
+  pass: 'PASS — evidence that the canary is within the allowed change',
   marginal: 'MARGINAL — some metrics fail; look before ramping',
-  fail: 'FAIL — the canary is worse than the baseline',
-  inconclusive: 'INCONCLUSIVE — too little data to judge',
+  fail: 'FAIL — the canary is worse than the baseline beyond the allowed change',
+  inconclusive: 'INCONCLUSIVE — not decided yet, or too little data',
 };
 
-function Window({ title, w, kind }: { title: string; w: { from: number; to: number; label: string }; kind: 'baseline' | 'canary' }): React.JSX.Element {
+function Window({
+  title,
+  w,
+  kind,
+}: {
+  title: string;
+  w: { from: number; to: number; label: string };
+  kind: 'baseline' | 'canary';
+}): React.JSX.Element {
   return (
-    <div className={`verdict-window window-${kind}`} data-testid={`verdict-window-${kind}`}>
+    <div
+      className={`verdict-window window-${kind}`}
+      data-testid={`verdict-window-${kind}`}
+      data-from={w.from}
+      data-to={w.to}
+    >
       <span className="window-title">{title}</span>
       <span className="num-text">
-        {formatDateTime(w.from)} → {formatDateTime(w.to).slice(11)} <span className="muted">({formatDuration(w.to - w.from)})</span>
+        {formatWindow(w.from, w.to)} <span className="muted">({formatDuration(w.to - w.from)})</span>
       </span>
-      <span className="small muted">{w.label}</span>
+      <span className="small muted">{localizeTimes(w.label)}</span>
     </div>
   );
 }
 
-export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
-  const baseline = useUi((s) => s.baseline);
+export function VerdictPanel({
+  watch,
+  decision,
+  planRunning,
+  stale,
+}: {
+  watch: Watch;
+  decision: WatchDecision | null;
+  planRunning: boolean;
+  stale: boolean;
+}): React.JSX.Element {
+  const picked = useUi((s) => s.baseline);
   const setBaseline = useUi((s) => s.setBaseline);
-  const q = useVerdict(watch.id);
-  const v = q.data;
+  const shown = useShownVerdict(watch.id);
+  const v = shown.verdict;
+  const own = decision?.baseline ?? null;
   return (
-    <section className="panel verdict-panel" data-testid="verdict-panel" aria-label="Verdict">
+    <section className="panel verdict-panel" data-testid="verdict-panel" aria-label="Verdict" data-stale={stale}>
       <div className="panel-header">
         <h2>Verdict</h2>
         <div className="segmented" role="group" aria-label="Baseline">
-          {BASELINE_KINDS.map((k) => (
-            <button key={k} type="button" className={baseline === k ? 'seg active' : 'seg'} aria-pressed={baseline === k} onClick={() => setBaseline(k)} data-testid={`baseline-${k}`}>
-              {BASELINE_NAMES[k]}
-            </button>
-          ))}
+          {BASELINE_KINDS.map((k) => {
+            const active = (picked ?? own) === k;
+            return (
+              <button
+                key={k}
+                type="button"
+                className={active ? 'seg active' : 'seg'}
+                aria-pressed={active}
+                onClick={() => setBaseline(k === own ? null : k)}
+                data-testid={`baseline-${k}`}
+              >
+                {BASELINE_NAMES[k]}
+                {k === own ? ' · decision' : ''}
+              </button>
+            );
+          })}
         </div>
         <span className="spacer" />
-        {v && <span className="small muted">computed {formatDateTime(v.computedAt).slice(11)}</span>}
+        {v && (
+          <span className="small muted">
+            computed {formatClock(v.computedAt)} · times {zoneLabel()}
+          </span>
+        )}
+        {stale && (
+          <span className="stale-chip" data-testid="verdict-stale">
+            stale — not live
+          </span>
+        )}
       </div>
-      {q.error && <ErrorNotice error={q.error} title="Verdict" />}
-      {!v && !q.error && <div className="empty">Computing verdict…</div>}
+      {shown.comparison && (
+        <div className="notice notice-info small" data-testid="baseline-comparison">
+          Showing the {BASELINE_NAMES[v?.baseline.kind ?? 'pre']} for comparison. The decision — the buttons, the guard
+          and plans — uses the {own ? BASELINE_NAMES[own] : 'decision’s baseline'}
+          {decision?.baselineReason ? ` (${decision.baselineReason})` : ''}.{' '}
+          <button type="button" className="link-button" onClick={() => setBaseline(null)}>
+            Back to the decision
+          </button>
+        </div>
+      )}
+      {shown.error && <ErrorNotice error={shown.error} title="Verdict" />}
+      {!v && !shown.error && <div className="empty">Computing verdict…</div>}
       {v && (
         <>
           <div className="verdict-summary">
@@ -68,24 +126,22 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
             <div className="verdict-words">
               <div>{OVERALL_TEXT[v.verdict]}</div>
               <div className="small muted">
-                score <strong className="num">{formatMaybe(v.score, 3)}</strong> / 100 (pass ≥ {watch.thresholds.passScore}, marginal ≥{' '}
-                {watch.thresholds.marginalScore}) · confidence {watch.thresholds.confidence} · allowed increase ×{watch.thresholds.allowedIncrease}
-                {v.baseline.kind !== baseline ? ` · the core used the ${v.baseline.kind} baseline` : ''}
+                score <strong className="num">{formatMaybe(v.score, 3)}</strong> / 100 (pass ≥{' '}
+                {watch.thresholds.passScore}, marginal ≥ {watch.thresholds.marginalScore}) · confidence{' '}
+                {watch.thresholds.confidence} · allowed increase ×{watch.thresholds.allowedIncrease}
               </div>
-              {v.reason && <div className="small">{v.reason}</div>}
+              {v.reason && <div className="small">{localizeTimes(v.reason)}</div>}
             </div>
           </div>
-          {v.extras && (
-            <div className="extras-row">
-              <GuardCard guard={v.extras.guard} />
-              <SrmCard srm={v.extras.srm} />
-            </div>
-          )}
+          <div className="extras-row">
+            {decision && <GuardCard guard={decision.guard} planRunning={planRunning} />}
+            {v.extras && <SrmCard srm={v.extras.srm} />}
+          </div>
           <div className="verdict-windows">
             <Window title={`Baseline · ${BASELINE_NAMES[v.baseline.kind]}`} w={v.baseline} kind="baseline" />
             <Window title="Canary" w={v.canary} kind="canary" />
           </div>
-          <VerdictTable metrics={v.metrics} extras={v.extras} confidence={watch.thresholds.confidence} />
+          <VerdictTable metrics={v.metrics} extras={v.extras} />
           {v.extras && <OnsetSuspects onset={v.extras.onset} suspects={v.extras.suspects} />}
           {Object.keys(v.queries).length > 0 && (
             <details className="queries">
@@ -98,6 +154,7 @@ export function VerdictPanel({ watch }: { watch: Watch }): React.JSX.Element {
               ))}
             </details>
           )}
+          {decision && <DecisionRecordButtons watch={watch} decision={decision} />}
         </>
       )}
     </section>

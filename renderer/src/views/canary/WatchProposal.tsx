@@ -9,17 +9,23 @@ import { api } from '../../api';
 import { asRampartError } from '../../api/envelope';
 import { queryClient } from '../../data/query';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useQuery } from '../../data/use-query';
+import { WatchEditor } from '../watches/WatchEditor';
 
 export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<RampartError | null>(null);
   const [selector, setSelector] = useState(watch.selector);
   const [variantLabel, setVariantLabel] = useState(watch.variantLabel);
+  const [editing, setEditing] = useState(false);
+  const connections = useQuery('connections:list', {}).data?.map((c) => c.connection) ?? [];
   const save = async (): Promise<void> => {
     setSaving(true);
     setError(null);
     try {
-      await api.call('watches:save', { watch: { ...watch, selector: selector.trim(), variantLabel: variantLabel.trim() } });
+      await api.call('watches:save', {
+        watch: { ...watch, selector: selector.trim(), variantLabel: variantLabel.trim() },
+      });
       queryClient.invalidate((channel) => channel === 'watches:forFlag' || channel === 'watches:list');
     } catch (e) {
       setError(asRampartError(e));
@@ -33,17 +39,30 @@ export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
         <h2>No watch for this flag yet</h2>
       </div>
       <p className="muted">
-        Rampart proposes watching these metrics from <code>{watch.metricsConnectionId}</code>, for the series the selector picks, split by the
-        variant label:
+        Rampart proposes watching these metrics from <code>{watch.metricsConnectionId}</code>, for the series the
+        selector picks, split by the variant label:
       </p>
       <div className="watch-fields">
         <label className="field">
           <span>Selector (the service behind this flag)</span>
-          <input type="text" value={selector} spellCheck={false} onChange={(e) => setSelector(e.target.value)} placeholder='job="checkout"' data-testid="watch-selector" />
+          <input
+            type="text"
+            value={selector}
+            spellCheck={false}
+            onChange={(e) => setSelector(e.target.value)}
+            placeholder='job="checkout"'
+            data-testid="watch-selector"
+          />
         </label>
         <label className="field">
           <span>Variant label</span>
-          <input type="text" value={variantLabel} spellCheck={false} onChange={(e) => setVariantLabel(e.target.value)} data-testid="watch-variant-label" />
+          <input
+            type="text"
+            value={variantLabel}
+            spellCheck={false}
+            onChange={(e) => setVariantLabel(e.target.value)}
+            data-testid="watch-variant-label"
+          />
         </label>
       </div>
       <table className="table">
@@ -71,9 +90,32 @@ export function WatchProposal({ watch }: { watch: Watch }): React.JSX.Element {
         </tbody>
       </table>
       {error && <ErrorNotice error={error} title="Save watch" />}
-      <button type="button" className="button primary" disabled={saving} onClick={() => void save()} data-testid="save-watch">
-        {saving ? 'Saving…' : 'Save and watch'}
-      </button>
+      <div className="modal-actions">
+        <button
+          type="button"
+          className="button subtle"
+          onClick={() => setEditing(true)}
+          data-testid="watch-more-options"
+        >
+          More options… (metrics, arms, thresholds, live preview)
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={saving}
+          onClick={() => void save()}
+          data-testid="save-watch"
+        >
+          {saving ? 'Saving…' : 'Save and watch'}
+        </button>
+      </div>
+      {editing && (
+        <WatchEditor
+          initial={{ ...watch, selector: selector.trim(), variantLabel: variantLabel.trim() }}
+          connections={connections}
+          onClose={() => setEditing(false)}
+        />
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** Pure checks of the rollout dialog's inputs (the core validates again; these only guide the user). */
-export const MIN_COMMENT = 3;
+/** The contract's rule (shared/contract/domains/common.ts), not a copy of it. */
+export { MIN_COMMENT_LENGTH as MIN_COMMENT } from '../../../../shared/contract/domains/common';
 
 /** Why `text` is not a usable ramp target, or null when it is. */
 export function validateRampTarget(text: string, current: number, step: number): string | null {

@@ -1,15 +1,30 @@
 /**
- * The verdict of a watch under the chosen baseline. One hook so the verdict panel, the charts (windows, onset)
- * and the Ramp button (bake time) share one cache entry and refetch together.
+ * The verdict the panel shows: the decision's own (null baseline: what the buttons act on), or the one computed on
+ * the baseline the user picked for comparison. One hook so the panel and the charts' windows agree.
  */
-import type { ResponseOf } from '../../../../shared/contract';
-import { useQuery, type QueryResult } from '../../data/use-query';
+import type { WatchVerdict } from '../../../../shared/domain/verdict';
+import type { RampartError } from '../../../../shared/errors';
+import { useQuery } from '../../data/use-query';
 import { useUi } from '../../state/ui-store';
+import { useDecision } from './use-decision';
 
-export function useVerdict(watchId: string | null): QueryResult<ResponseOf<'verdict:get'>> {
-  const baseline = useUi((s) => s.baseline);
-  return useQuery('verdict:get', watchId ? { watchId, baseline } : null, {
+export interface ShownVerdict {
+  verdict: WatchVerdict | undefined;
+  /** True when the verdict shown is not the decision's (another baseline, for comparison). */
+  comparison: boolean;
+  error: RampartError | null;
+  fetching: boolean;
+}
+
+export function useShownVerdict(watchId: string | null): ShownVerdict {
+  const picked = useUi((s) => s.baseline);
+  const decision = useDecision(watchId);
+  const own = decision.data?.baseline;
+  const other = picked !== null && own !== undefined && picked !== own;
+  const alt = useQuery('verdict:get', watchId && other ? { watchId, baseline: picked } : null, {
     refetchOn: ['series:tick', 'flags:changed'],
-    keepPreviousIn: watchId ?? undefined,
+    keepPreviousIn: watchId ? `${watchId}\u0000${picked}` : undefined,
   });
+  if (other) return { verdict: alt.data, comparison: true, error: alt.error, fetching: alt.fetching };
+  return { verdict: decision.data?.verdict, comparison: false, error: decision.error, fetching: decision.fetching };
 }

@@ -5,7 +5,7 @@
 import type { ResponseOf } from '../../../../shared/contract';
 import type { Watch } from '../../../../shared/domain/metrics';
 import type { MetricVerdict } from '../../../../shared/domain/verdict';
-import { sequentialFor } from '../../lib/extras';
+import { formatRelative, sequentialFor } from '../../lib/extras';
 import { formatInterval, formatPValue, formatRatio, formatSig, formatValue, type Unit } from '../../lib/format';
 import { armValues } from './cohort-model';
 
@@ -33,7 +33,13 @@ function Values({ m, unit }: { m: MetricVerdict; unit: Unit }): React.JSX.Elemen
   );
 }
 
-export function CohortMetricTable({ watch, verdict }: { watch: Watch; verdict: ResponseOf<'verdict:get'> }): React.JSX.Element {
+export function CohortMetricTable({
+  watch,
+  verdict,
+}: {
+  watch: Watch;
+  verdict: ResponseOf<'verdict:get'>;
+}): React.JSX.Element {
   return (
     <div className="table-scroll">
       <table className="table cohort-metric-table">
@@ -45,7 +51,10 @@ export function CohortMetricTable({ watch, verdict }: { watch: Watch; verdict: R
               ratio
             </th>
             <th>verdict</th>
-            <th className="num" title="Always-valid (mixture SPRT) 95% interval of treatment − control: valid however often you look">
+            <th
+              className="num"
+              title="Always-valid (mixture SPRT) interval of treatment vs control, relative to the control: valid however often you look"
+            >
               always-valid interval
             </th>
             <th className="num" title="samples: control / treatment">
@@ -58,7 +67,14 @@ export function CohortMetricTable({ watch, verdict }: { watch: Watch; verdict: R
             const unit = unitOf(watch, m);
             const seq = sequentialFor(verdict.extras, m.name);
             return (
-              <tr key={m.name} data-testid="cohort-metric" data-metric={m.name} data-verdict={m.verdict} data-ratio={m.ratio ?? ''} title={m.reason}>
+              <tr
+                key={m.name}
+                data-testid="cohort-metric"
+                data-metric={m.name}
+                data-verdict={m.verdict}
+                data-ratio={m.ratio ?? ''}
+                title={m.reason}
+              >
                 <td>
                   {m.name}
                   {m.critical && <span className="critical-chip">critical</span>}
@@ -66,16 +82,22 @@ export function CohortMetricTable({ watch, verdict }: { watch: Watch; verdict: R
                 <td className="num">
                   <Values m={m} unit={unit} />
                 </td>
-                <td className={m.ratio !== null && m.ratio > 1 && m.direction === 'higher' ? 'num worse' : 'num'}>{formatRatio(m.ratio)}</td>
+                <td className={m.ratio !== null && m.ratio > 1 && m.direction === 'higher' ? 'num worse' : 'num'}>
+                  {formatRatio(m.ratio)}
+                </td>
                 <td>
                   <span className={`metric-verdict verdict-${m.verdict}`}>{m.verdict}</span>
                 </td>
                 <td className="num nowrap">
                   {seq ? (
                     <span className={seq.fails ? 'av-fails' : undefined}>
-                      {unit === 'ratio' && seq.ci ? `[${formatSig(seq.ci[0] * 100)}, ${formatSig(seq.ci[1] * 100)}] pp` : `${formatInterval(seq.ci)}${unit === 'ms' && seq.ci ? ' ms' : ''}`}
+                      {seq.relativeCi
+                        ? `${formatRelative(seq.relativeCi)} vs control`
+                        : unit === 'ratio' && seq.ci
+                          ? `[${formatSig(seq.ci[0] * 100)}, ${formatSig(seq.ci[1] * 100)}] pp`
+                          : `${formatInterval(seq.ci)}${unit === 'ms' && seq.ci ? ' ms' : ''}`}
                       <span className="small muted"> p {formatPValue(seq.pValue)}</span>
-                      {seq.fails && <strong> · fails</strong>}
+                      {seq.fails && <strong> · beyond the margin</strong>}
                     </span>
                   ) : (
                     <span className="muted">—</span>

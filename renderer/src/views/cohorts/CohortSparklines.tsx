@@ -34,7 +34,13 @@ function SparkChart({ spark }: { spark: Sparkline }): React.JSX.Element {
   const unit = spark.metric.unit;
   const points = spark.rows.length;
   return (
-    <figure className="spark" data-testid="cohort-spark" data-metric={spark.metric.name} data-points={points} data-lines={spark.series.length}>
+    <figure
+      className="spark"
+      data-testid="cohort-spark"
+      data-metric={spark.metric.name}
+      data-points={points}
+      data-lines={spark.series.length}
+    >
       <figcaption>
         <strong>{spark.metric.name}</strong> <span className="muted small">last 24 h</span>
         <ul className="spark-legend">
@@ -43,7 +49,10 @@ function SparkChart({ spark }: { spark: Sparkline }): React.JSX.Element {
               <svg width="18" height="8" aria-hidden="true">
                 <line x1="0" y1="4" x2="18" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.dash} />
               </svg>
-              {s.role} <code>{s.variant}</code> <span className="num-text" title="latest value">{formatValue(lastValue(spark, s.key), unit)}</span>
+              {s.role} <code>{s.variant}</code>{' '}
+              <span className="num-text" title="latest value">
+                {formatValue(lastValue(spark, s.key), unit)}
+              </span>
             </li>
           ))}
         </ul>
@@ -56,17 +65,33 @@ function SparkChart({ spark }: { spark: Sparkline }): React.JSX.Element {
           <Tooltip
             isAnimationActive={false}
             labelFormatter={(t) => new Date(Number(t)).toISOString().slice(11, 16) + 'Z'}
-            formatter={(v, key) => [formatValue(typeof v === 'number' ? v : null, unit), spark.series.find((s) => s.key === key)?.role ?? String(key)]}
+            formatter={(v, key) => [
+              formatValue(typeof v === 'number' ? v : null, unit),
+              spark.series.find((s) => s.key === key)?.role ?? String(key),
+            ]}
             contentStyle={{ background: '#1d212a', border: '1px solid #3a404b', fontSize: 11 }}
           />
           {spark.series.map((s) => (
-            <Line key={s.key} dataKey={s.key} stroke={s.color} strokeDasharray={s.dash} strokeWidth={s.role === 'treatment' ? 1.8 : 1.4} dot={false} isAnimationActive={false} connectNulls={false} />
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              stroke={s.color}
+              strokeDasharray={s.dash}
+              strokeWidth={s.role === 'treatment' ? 1.8 : 1.4}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
           ))}
         </LineChart>
       )}
       <div className="spark-axis muted small">
         <span>24 h ago</span>
-        {points > 0 && <span>range {formatValue(Math.min(...values(spark)), unit)} – {formatValue(Math.max(...values(spark)), unit)}</span>}
+        {points > 0 && (
+          <span>
+            range {formatValue(Math.min(...values(spark)), unit)} – {formatValue(Math.max(...values(spark)), unit)}
+          </span>
+        )}
         <span>now</span>
       </div>
     </figure>
@@ -82,7 +107,10 @@ export function CohortSparklines({ watch, names }: { watch: Watch; names: Varian
     { watchId: watch.id, from: to - 24 * HOUR, to, width: WIDTH, metrics: metrics.map((m) => m.name) },
     { keepPreviousIn: watch.id },
   );
-  const sparks = useMemo(() => metrics.map((m) => sparkline(q.data?.series ?? [], watch.metrics, m, names)), [q.data, metrics, watch.metrics, names]);
+  const sparks = useMemo(
+    () => metrics.map((m) => sparkline(q.data?.series ?? [], watch.metrics, m, names)),
+    [q.data, metrics, watch.metrics, names],
+  );
   return (
     <div className="sparks">
       {q.error && <ErrorNotice error={q.error} title="Metrics" />}

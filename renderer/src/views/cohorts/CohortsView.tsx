@@ -1,7 +1,8 @@
 /**
  * Cohorts — the product manager's review of a beta cohort: who the flag serves what, how many each variant actually
- * saw against the configured split (sample-ratio check), and whether the treatment's experience is worse than the
- * control's in the same window (baseline 'control').
+ * saw against the configured split (sample-ratio check of the current step), and whether the treatment's experience
+ * is worse than the control's in the same window. It reads the watch's ONE decision (the same numbers as the Canary
+ * watch); only when the decision rests on another baseline does it compare the arms separately — and says so.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from '../../data/use-query';
@@ -12,6 +13,7 @@ import { CohortPicker } from './CohortPicker';
 import { WhoPanel } from './WhoPanel';
 import { ExposurePanel } from './ExposurePanel';
 import { ExperiencePanel } from './ExperiencePanel';
+import { useDecision } from '../canary/use-decision';
 import './cohorts.css';
 
 export function CohortsView(): React.JSX.Element {
@@ -31,16 +33,31 @@ export function CohortsView(): React.JSX.Element {
   const flag = useQuery('flags:get', ids, { refetchOn: ['flags:changed'] });
   const watchQ = useQuery('watches:forFlag', ids && row ? { ...ids, env: row.env } : null);
   const watch = watchQ.data?.saved && watchQ.data.watch.id !== '' ? watchQ.data.watch : null;
-  const verdict = useQuery('verdict:get', watch ? { watchId: watch.id, baseline: 'control' } : null, {
-    refetchOn: ['series:tick', 'flags:changed'],
-    keepPreviousIn: watch?.id,
-  });
+  const decisionQ = useDecision(watch?.id ?? null);
+  const decision = decisionQ.data;
+  const ownIsControl = decision?.baseline === 'control';
+  const controlQ = useQuery(
+    'verdict:get',
+    watch && decision && !ownIsControl ? { watchId: watch.id, baseline: 'control' } : null,
+    {
+      refetchOn: ['series:tick', 'flags:changed'],
+      keepPreviousIn: watch?.id,
+    },
+  );
+  const verdict = ownIsControl
+    ? { data: decision?.verdict, error: decisionQ.error }
+    : { data: controlQ.data, error: decision ? controlQ.error : decisionQ.error };
+  const why =
+    decision && !ownIsControl
+      ? `the decision (${decision.action}) uses the ${decision.baseline} baseline${decision.baselineReason ? `: ${decision.baselineReason}` : ''}; this compares the arms in the same window for the cohort review`
+      : null;
   const env = row ? flag.data?.flag.envs[row.env] : undefined;
   const treatment = env?.treatment;
   const control = env?.control;
   const names = useMemo(() => ({ treatment, control }), [treatment, control]);
 
-  const loaded = row !== null && env !== undefined && watchQ.data !== undefined && (watch === null || verdict.data !== undefined);
+  const loaded =
+    row !== null && env !== undefined && watchQ.data !== undefined && (watch === null || verdict.data !== undefined);
   const state = flags.error || flag.error || watchQ.error || verdict.error ? 'error' : loaded ? 'loaded' : 'loading';
 
   return (
@@ -58,7 +75,12 @@ export function CohortsView(): React.JSX.Element {
       {row && env && (
         <div className="cohorts-grid">
           <WhoPanel env={env} description={flag.data?.flag.description} stale={flag.data?.stale ?? null} />
-          <ExposurePanel srm={verdict.data?.extras?.srm ?? null} names={names} hasWatch={watch !== null} loading={watch !== null && !verdict.data} />
+          <ExposurePanel
+            srm={verdict.data?.extras?.srm ?? null}
+            names={names}
+            hasWatch={watch !== null}
+            loading={watch !== null && !verdict.data}
+          />
         </div>
       )}
       {row && env && watchQ.data && !watch && (
@@ -66,7 +88,9 @@ export function CohortsView(): React.JSX.Element {
           No metrics watch for this flag yet — set one up in the Canary watch to compare the cohorts.
         </div>
       )}
-      {watch && verdict.data && <ExperiencePanel watch={watch} verdict={verdict.data} names={names} />}
+      {watch && verdict.data && (
+        <ExperiencePanel watch={watch} verdict={verdict.data} names={names} decision={decision ?? null} why={why} />
+      )}
       {!loaded && !flags.error && <div className="empty">Loading…</div>}
     </div>
   );

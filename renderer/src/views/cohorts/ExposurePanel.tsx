@@ -8,8 +8,20 @@ import type { VariantNames } from '../../lib/series';
 import { exposureRows } from './cohort-model';
 
 type Srm = NonNullable<VerdictExtras['srm']>;
-const TONE: Record<Srm['status'], string> = { ok: 'card-ok', warn: 'card-warn', alert: 'card-bad', nodata: 'card-grey' };
-const STATUS_WORD: Record<Srm['status'], string> = { ok: 'ok', warn: 'warning', alert: 'ALERT', nodata: 'no data' };
+const TONE: Record<Srm['status'], string> = {
+  ok: 'card-ok',
+  warn: 'card-warn',
+  alert: 'card-bad',
+  nodata: 'card-grey',
+  'not-applicable': 'card-grey',
+};
+const STATUS_WORD: Record<Srm['status'], string> = {
+  ok: 'ok',
+  warn: 'warning',
+  alert: 'ALERT',
+  nodata: 'no data',
+  'not-applicable': 'not applicable',
+};
 
 function signedPoints(d: number | null): string {
   if (d === null || !Number.isFinite(d)) return '—';
@@ -30,7 +42,12 @@ export function ExposurePanel({
 }): React.JSX.Element {
   if (!srm) {
     return (
-      <section className="panel cohort-card" data-testid="cohort-exposure" data-srm="none" aria-label="How many are exposed">
+      <section
+        className="panel cohort-card"
+        data-testid="cohort-exposure"
+        data-srm="none"
+        aria-label="How many are exposed"
+      >
         <div className="card-title">How many are exposed</div>
         <div className="small muted">
           {loading
@@ -45,7 +62,12 @@ export function ExposurePanel({
   const words = srmWords(srm);
   const rows = exposureRows(srm, names);
   return (
-    <section className={`panel cohort-card extra-card ${TONE[srm.status]}`} data-testid="cohort-exposure" data-srm={srm.status} aria-label="How many are exposed">
+    <section
+      className={`panel cohort-card extra-card ${TONE[srm.status]}`}
+      data-testid="cohort-exposure"
+      data-srm={srm.status}
+      aria-label="How many are exposed"
+    >
       <div className="card-title">How many are exposed</div>
       <div className="srm-line" role={srm.status === 'alert' ? 'alert' : undefined}>
         <span className={`srm-badge srm-${srm.status}`} data-testid="srm-status" data-status={srm.status}>
@@ -68,9 +90,16 @@ export function ExposurePanel({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.variant} data-testid="exposure-row" data-variant={r.variant} data-role={r.role} data-count={r.count}>
+            <tr
+              key={r.variant}
+              data-testid="exposure-row"
+              data-variant={r.variant}
+              data-role={r.role}
+              data-count={r.count}
+            >
               <td>
-                <code className={`variant-chip ${r.role}`}>{r.variant}</code> <span className="small muted">{r.role}</span>
+                <code className={`variant-chip ${r.role}`}>{r.variant}</code>{' '}
+                <span className="small muted">{r.role}</span>
               </td>
               <td className="num">{r.count.toLocaleString('en-US')}</td>
               <td className="num">{formatShare(r.observedShare)}</td>

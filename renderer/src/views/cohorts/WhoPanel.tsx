@@ -11,7 +11,7 @@ export function WhoPanel({
 }: {
   env: EnvState;
   description: string | undefined;
-  stale: { ageMs: number; reason: string } | null;
+  stale: { ageMs: number; message: string } | null;
 }): React.JSX.Element {
   const split = configuredSplit(env);
   return (
@@ -19,7 +19,7 @@ export function WhoPanel({
       <div className="card-title">Who is in it</div>
       {stale && (
         <div className="banner banner-warn small">
-          Last known state from {formatDuration(stale.ageMs)} ago — {stale.reason}
+          Last known state from {formatDuration(stale.ageMs)} ago — {stale.message}
         </div>
       )}
       <dl className="cohort-facts">
@@ -31,7 +31,9 @@ export function WhoPanel({
           </strong>
         </dd>
         <dt>targeting</dt>
-        <dd data-testid="cohort-targeting">{env.targeting ?? <span className="muted">no targeting summary from the store</span>}</dd>
+        <dd data-testid="cohort-targeting">
+          {env.targeting ?? <span className="muted">no targeting summary from the store</span>}
+        </dd>
         <dt>treatment</dt>
         <dd>
           <code className="variant-chip treatment">{env.treatment ?? '—'}</code>
@@ -45,7 +47,13 @@ export function WhoPanel({
           {split && split.arms.length > 0 ? (
             <span className="split">
               {split.arms.map((a, i) => (
-                <span key={a.role} data-testid="configured-arm" data-role={a.role} data-variant={a.variant} data-percent={a.percent}>
+                <span
+                  key={a.role}
+                  data-testid="configured-arm"
+                  data-role={a.role}
+                  data-variant={a.variant}
+                  data-percent={a.percent}
+                >
                   {i > 0 && ', '}
                   <strong>{formatPercent(a.percent)}</strong> on <code>{a.variant}</code>
                 </span>

@@ -53,7 +53,8 @@ export function exposureRows(srm: NonNullable<VerdictExtras['srm']>, names: Vari
       return {
         ...r,
         role: role === 'all' ? ('other' as const) : role,
-        deltaPoints: r.observedShare !== null && r.expectedShare !== null ? (r.observedShare - r.expectedShare) * 100 : null,
+        deltaPoints:
+          r.observedShare !== null && r.expectedShare !== null ? (r.observedShare - r.expectedShare) * 100 : null,
       };
     })
     .sort((a, b) => order[a.role] - order[b.role]);
@@ -64,7 +65,9 @@ export function exposureRows(srm: NonNullable<VerdictExtras['srm']>, names: Vari
  * the estimate is treatment − control and the ratio treatment / control, so control = estimate / (ratio − 1).
  * Latency means are not derivable: there the estimate is a Hodges–Lehmann shift, not a difference of means.
  */
-export function armValues(m: Pick<MetricVerdict, 'kind' | 'estimate' | 'ratio'>): { control: number; treatment: number } | null {
+export function armValues(
+  m: Pick<MetricVerdict, 'kind' | 'estimate' | 'ratio'>,
+): { control: number; treatment: number } | null {
   if (m.kind === 'latency' || m.estimate === null || m.ratio === null) return null;
   if (!Number.isFinite(m.estimate) || !Number.isFinite(m.ratio) || Math.abs(m.ratio - 1) < 1e-9) return null;
   const control = m.estimate / (m.ratio - 1);
@@ -89,7 +92,12 @@ export interface Sparkline {
 }
 
 /** One row per time, one column per series key: the shape recharts draws several lines from. */
-export function sparkline(wire: readonly WireSeries[], specs: readonly MetricSpec[], metric: MetricSpec, names: VariantNames): Sparkline {
+export function sparkline(
+  wire: readonly WireSeries[],
+  specs: readonly MetricSpec[],
+  metric: MetricSpec,
+  names: VariantNames,
+): Sparkline {
   const series = toPlotSeries(
     wire.filter((s) => s.metric === metric.name && s.variant !== null),
     specs,

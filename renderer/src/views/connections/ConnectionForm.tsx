@@ -3,7 +3,14 @@
  * desktop app only, typed into a password field that goes straight to the OS keychain.
  */
 import { useState } from 'react';
-import { FLAG_STORE_KINDS, METRICS_KINDS, type Connection, type ConnectionKind } from '../../../../shared/domain/connections';
+import {
+  Connection as ConnectionSchema,
+  FLAG_STORE_KINDS,
+  METRICS_KINDS,
+  NOTIFY_KINDS,
+  type Connection,
+  type ConnectionKind,
+} from '../../../../shared/domain/connections';
 import type { RampartError } from '../../../../shared/errors';
 import { api } from '../../api';
 import { asRampartError } from '../../api/envelope';
@@ -15,7 +22,16 @@ import { useQuery } from '../../data/use-query';
 import { SecretFields } from './SecretFields';
 import { secretMode, secretSlots } from './secret-entry';
 import { useSecretEntry } from './use-secret-entry';
-import { FIELDS, buildConnection, initialValues, isVisible, slugify, type FieldSpec, type FormValues } from './connection-fields';
+import {
+  FIELDS,
+  buildConnection,
+  initialValues,
+  isVisible,
+  slugify,
+  type FieldSpec,
+  type FormValues,
+} from './connection-fields';
+import { fieldErrors, serverFieldError, type FieldErrors } from './field-errors';
 
 export function ConnectionForm({
   existing,
@@ -30,26 +46,47 @@ export function ConnectionForm({
   const [values, setValues] = useState<FormValues>(() => initialValues(existing?.kind ?? 'unleash', existing));
   const [idTouched, setIdTouched] = useState(Boolean(existing));
   const [saving, setSaving] = useState(false);
+  // The id this form has saved already (a save whose secret was then refused keeps the form open): saving it again
+  // replaces this form's own record, while any other existing id is still refused by connections:save.
+  const [savedId, setSavedId] = useState<string | null>(null);
   const [error, setError] = useState<RampartError | null>(null);
+  const [problems, setProblems] = useState<FieldErrors>({});
   const pushToast = useToasts((s) => s.push);
   const mode = secretMode(useQuery('app:info', {}).data?.door);
   const secrets = useSecretEntry();
   const slots = secretSlots(kind, values);
 
-  const set = (name: string, v: string | boolean): void => setValues((prev) => ({ ...prev, [name]: v }));
+  const set = (name: string, v: string | boolean): void => {
+    setValues((prev) => ({ ...prev, [name]: v }));
+    setProblems((prev) => Object.fromEntries(Object.entries(prev).filter(([k]) => k !== name)));
+  };
   const changeKind = (k: ConnectionKind): void => {
     setKind(k);
     setValues((prev) => ({ ...initialValues(k), id: prev.id, name: prev.name }));
   };
   const save = async (): Promise<void> => {
-    setSaving(true);
     setError(null);
+    // The contract's schema says what is valid; checked here first, so each problem shows under its field.
+    const payload = buildConnection(kind, values, existing);
+    const checked = ConnectionSchema.safeParse(payload);
+    if (!checked.success) {
+      setProblems(fieldErrors(checked.error));
+      return;
+    }
+    setProblems({});
+    setSaving(true);
     try {
-      const saved = await api.call('connections:save', { connection: buildConnection(kind, values, existing) });
+      const replace = Boolean(existing) || payload.id === savedId;
+      const saved = await api.call('connections:save', { connection: payload, replace });
+      setSavedId(saved.connection.id);
       queryClient.invalidate((c) => c === 'connections:list' || c === 'flags:list');
       if (mode === 'keychain') {
         const sent = await secrets.send(saved.connection.id, slots);
-        for (const s of sent.stored) pushToast('ok', `${s.which === 'token' ? 'Token' : 'Application key'} stored (${s.backend}) for ${saved.connection.name}`);
+        for (const s of sent.stored)
+          pushToast(
+            'ok',
+            `${s.which === 'token' ? 'Token' : 'Application key'} stored (${s.backend}) for ${saved.connection.name}`,
+          );
         if (sent.stored.length > 0) queryClient.invalidate((c) => c === 'connections:list' || c === 'flags:list');
         // Refused or failed: the form stays open with the reason (and the plain-text opt-in when that was it).
         if (sent.error) setError(sent.error);
@@ -58,11 +95,20 @@ export function ConnectionForm({
       pushToast('ok', `Saved connection ${saved.connection.name}`);
       onClose();
     } catch (e) {
-      setError(asRampartError(e));
+      const err = asRampartError(e);
+      const onField = serverFieldError(err, ['id', 'name', ...FIELDS[kind].map((f) => f.name)]);
+      if (onField) setProblems({ [onField.field]: onField.message });
+      else setError(err);
     } finally {
       setSaving(false);
     }
   };
+  const problem = (name: string): React.JSX.Element | null =>
+    problems[name] ? (
+      <span className="field-error" data-testid={`field-error-${name}`} role="alert">
+        {problems[name]}
+      </span>
+    ) : null;
 
   const field = (f: FieldSpec): React.JSX.Element | null => {
     if (!isVisible(f, values)) return null;
@@ -110,6 +156,7 @@ export function ConnectionForm({
           {f.required && <span className="required"> *</span>}
         </label>
         {input}
+        {problem(f.name)}
         {f.help && <span className="help small muted">{f.help}</span>}
       </div>
     );
@@ -119,6 +166,8 @@ export function ConnectionForm({
     <Modal title={existing ? `Edit ${existing.name}` : 'Add connection'} onCancel={onClose} testId="connection-form">
       <form
         className="form"
+        // Our own checks (the contract's schema, in plain words under each field) rather than the browser's bubbles.
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           void save();
@@ -126,7 +175,12 @@ export function ConnectionForm({
       >
         <div className="field">
           <label htmlFor="conn-kind">Kind</label>
-          <select id="conn-kind" value={kind} disabled={Boolean(existing)} onChange={(e) => changeKind(e.target.value as ConnectionKind)}>
+          <select
+            id="conn-kind"
+            value={kind}
+            disabled={Boolean(existing)}
+            onChange={(e) => changeKind(e.target.value as ConnectionKind)}
+          >
             <optgroup label="Flag stores">
               {FLAG_STORE_KINDS.map((k) => (
                 <option key={k}>{k}</option>
@@ -134,6 +188,11 @@ export function ConnectionForm({
             </optgroup>
             <optgroup label="Metrics providers">
               {METRICS_KINDS.map((k) => (
+                <option key={k}>{k}</option>
+              ))}
+            </optgroup>
+            <optgroup label="Notifications and alerts">
+              {NOTIFY_KINDS.map((k) => (
                 <option key={k}>{k}</option>
               ))}
             </optgroup>
@@ -153,6 +212,7 @@ export function ConnectionForm({
               if (!idTouched) set('id', slugify(e.target.value));
             }}
           />
+          {problem('name')}
         </div>
         <div className="field">
           <label htmlFor="conn-id">
@@ -162,18 +222,26 @@ export function ConnectionForm({
             id="conn-id"
             type="text"
             value={String(values.id)}
-            disabled={Boolean(existing)}
+            disabled={Boolean(existing) || savedId !== null}
             spellCheck={false}
             onChange={(e) => {
               setIdTouched(true);
               set('id', e.target.value);
             }}
           />
+          {problem('id')}
           <span className="help small muted">lower-case letters, digits and dashes</span>
         </div>
         {FIELDS[kind].map(field)}
         <SecretFields mode={mode} slots={slots} entry={secrets} hasStoredSecret={existing?.hasStoredSecret === true} />
-        {error && <ErrorNotice error={error} title="Save" />}
+        {error && <ErrorNotice error={error} title="Not saved" />}
+        {Object.keys(problems).length > 0 && (
+          <div className="small warn-text" data-testid="form-problems">
+            Not saved:{' '}
+            {Object.keys(problems).length === 1 ? 'one field needs' : `${Object.keys(problems).length} fields need`}{' '}
+            attention.
+          </div>
+        )}
         <div className="modal-actions">
           <button type="button" className="button subtle" onClick={onClose}>
             Cancel

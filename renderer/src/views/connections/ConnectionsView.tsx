@@ -1,7 +1,12 @@
-/** Connections: flag stores and metrics providers — list, add/edit, test, remove. Never shows a secret. */
+/**
+ * Connections: flag stores, metrics providers and notification targets — list, add/edit, test (what the core's
+ * truthful test proved, check by check), remove — and the watches that bind a flag to its metrics. Never shows a
+ * secret.
+ */
 import { useState } from 'react';
 import type { Connection } from '../../../../shared/domain/connections';
 import { isFlagConnection } from '../../../../shared/domain/connections';
+import { kindSpec } from '../../../../shared/kinds';
 import type { RampartError } from '../../../../shared/errors';
 import type { ResponseOf } from '../../../../shared/contract';
 import { api } from '../../api';
@@ -13,25 +18,38 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { useToasts } from '../../state/toast-store';
 import { ConnectionForm } from './ConnectionForm';
 import { needsSecret } from './connection-fields';
+import { WatchesSection } from '../watches/WatchesSection';
 
 type TestOutcome = { ok: true; result: ResponseOf<'connections:test'> } | { ok: false; error: RampartError };
 
-/** Where a connection points, for the list: a URL, a file, a site, or the connection it simulates. */
-function target(c: Connection): string {
-  switch (c.kind) {
-    case 'flagd':
-      return `${c.file} (${c.environment})`;
-    case 'simulated':
-      return `simulates traffic for ${c.flagConnectionId}`;
-    case 'datadog':
-      return c.site;
-    case 'unleash':
-    case 'flagsmith':
-    case 'launchdarkly':
-      return `${c.url} · project ${c.project}`;
-    case 'prometheus':
-      return `${c.url}${c.auth !== 'none' ? ` · ${c.auth} auth` : ''}`;
+/** What the test proved: ✓/✗ with the core's message, then each check it made, the failing one saying what to fix. */
+function TestResult({ outcome }: { outcome: TestOutcome }): React.JSX.Element {
+  if (!outcome.ok) {
+    return (
+      <div className="test-result bad" data-testid="connection-test-result" data-ok="false">
+        ✗ could not run the test: {outcome.error.message}
+      </div>
+    );
   }
+  const r = outcome.result;
+  return (
+    <div className={r.ok ? 'test-result ok' : 'test-result bad'} data-testid="connection-test-result" data-ok={r.ok}>
+      <div>
+        {r.ok ? '✓ ' : '✗ '}
+        {r.message}
+        {r.environments.length > 0 && <> — environments: {r.environments.map((e) => e.name || e.key).join(', ')}</>}
+      </div>
+      {(r.checks ?? []).length > 1 && (
+        <ul className="test-checks">
+          {(r.checks ?? []).map((c, i) => (
+            <li key={`${c.name}-${i}`} className={c.ok ? 'ok' : 'bad'} data-testid="connection-check" data-ok={c.ok}>
+              {c.ok ? '✓' : '✗'} <strong>{c.name}</strong> — {c.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
 }
 
 export function ConnectionsView(): React.JSX.Element {
@@ -41,7 +59,9 @@ export function ConnectionsView(): React.JSX.Element {
   const [tests, setTests] = useState<Record<string, TestOutcome | 'running'>>({});
   const pushToast = useToasts((s) => s.push);
   const list = q.data ?? [];
-  const flagConnections = list.filter((i) => isFlagConnection(i.connection)).map((i) => ({ id: i.connection.id, name: i.connection.name }));
+  const flagConnections = list
+    .filter((i) => isFlagConnection(i.connection))
+    .map((i) => ({ id: i.connection.id, name: i.connection.name }));
 
   const test = async (id: string): Promise<void> => {
     setTests((t) => ({ ...t, [id]: 'running' }));
@@ -68,7 +88,7 @@ export function ConnectionsView(): React.JSX.Element {
     <section className="panel page" data-testid="connections-view">
       <div className="panel-header">
         <h2>Connections</h2>
-        <span className="muted small">flag stores and metrics providers</span>
+        <span className="muted small">flag stores, metrics providers and notification targets</span>
         <span className="spacer" />
         <button type="button" className="button primary" onClick={() => setEditing({})} data-testid="connection-add">
           Add connection
@@ -97,42 +117,43 @@ export function ConnectionsView(): React.JSX.Element {
                     <div className="small muted">{c.id}</div>
                   </td>
                   <td>{c.kind}</td>
-                  <td>{role === 'flags' ? 'flag store' : 'metrics'}</td>
+                  <td>{role === 'flags' ? 'flag store' : role === 'notify' ? 'notifications' : 'metrics'}</td>
                   <td className="small">
-                    {target(c)}
-                    {t && t !== 'running' && (
-                      <div className={t.ok && t.result.ok ? 'test-result ok' : 'test-result bad'} data-testid="connection-test-result">
-                        {t.ok ? (
-                          <>
-                            {t.result.ok ? '✓ ' : '✗ '}
-                            {t.result.message}
-                            {t.result.environments.length > 0 && <> — environments: {t.result.environments.map((e) => e.name || e.key).join(', ')}</>}
-                          </>
-                        ) : (
-                          <>
-                            ✗ <span className="code-chip">{t.error.code}</span> {t.error.message}
-                          </>
-                        )}
-                      </div>
-                    )}
+                    {kindSpec(c).target(c)}
+                    {t && t !== 'running' && <TestResult outcome={t} />}
                   </td>
                   <td>
                     {needsSecret(c) ? (
                       <span className={secretAvailable ? 'yes' : 'no'} data-testid="secret-available">
-                        {secretAvailable ? (c.hasStoredSecret ? 'yes · OS keychain' : `yes${c.tokenEnv ? ` · $${c.tokenEnv}` : ''}`) : `no${c.tokenEnv ? ` (set ${c.tokenEnv})` : ''}`}
+                        {secretAvailable
+                          ? c.hasStoredSecret
+                            ? 'yes · OS keychain'
+                            : `yes${c.tokenEnv ? ` · $${c.tokenEnv}` : ''}`
+                          : `no${c.tokenEnv ? ` (set ${c.tokenEnv})` : ''}`}
                       </span>
                     ) : (
                       <span className="muted">not needed</span>
                     )}
                   </td>
                   <td className="row-actions">
-                    <button type="button" className="button subtle" disabled={t === 'running'} onClick={() => void test(c.id)} data-testid="connection-test">
+                    <button
+                      type="button"
+                      className="button subtle"
+                      disabled={t === 'running'}
+                      onClick={() => void test(c.id)}
+                      data-testid="connection-test"
+                    >
                       {t === 'running' ? 'Testing…' : 'Test'}
                     </button>
                     <button type="button" className="button subtle" onClick={() => setEditing({ existing: c })}>
                       Edit
                     </button>
-                    <button type="button" className="button subtle danger-text" onClick={() => setRemoving(c)} data-testid="connection-remove">
+                    <button
+                      type="button"
+                      className="button subtle danger-text"
+                      onClick={() => setRemoving(c)}
+                      data-testid="connection-remove"
+                    >
                       Remove
                     </button>
                   </td>
@@ -143,17 +164,30 @@ export function ConnectionsView(): React.JSX.Element {
         </table>
       </div>
       {q.data && list.length === 0 && <div className="empty">No connections yet.</div>}
-      {editing && <ConnectionForm existing={editing.existing} flagConnections={flagConnections} onClose={() => setEditing(null)} />}
+      <WatchesSection connections={list.map((i) => i.connection)} />
+      {editing && (
+        <ConnectionForm
+          existing={editing.existing}
+          flagConnections={flagConnections}
+          onClose={() => setEditing(null)}
+        />
+      )}
       {removing && (
         <Modal title={`Remove ${removing.name}?`} onCancel={() => setRemoving(null)} testId="remove-dialog">
           <p>
-            Rampart forgets this connection. Watches that use it stop working; the flag store itself and its flags are not touched.
+            Rampart forgets this connection. Watches that use it stop working; the flag store itself and its flags are
+            not touched.
           </p>
           <div className="modal-actions">
             <button type="button" className="button subtle" onClick={() => setRemoving(null)} autoFocus>
               Cancel
             </button>
-            <button type="button" className="button danger" onClick={() => void remove(removing)} data-testid="remove-confirm">
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => void remove(removing)}
+              data-testid="remove-confirm"
+            >
               Remove
             </button>
           </div>

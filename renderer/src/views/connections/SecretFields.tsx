@@ -46,11 +46,20 @@ export function SecretFields({
               autoComplete="new-password"
               spellCheck={false}
               value={entry.typed[slot.which] ?? ''}
-              placeholder={held ? 'held until you confirm plain-text storage below' : hasStoredSecret ? 'a secret is stored — type to replace it' : 'paste it here'}
+              placeholder={
+                held
+                  ? 'held until you confirm plain-text storage below'
+                  : hasStoredSecret
+                    ? 'a secret is stored — type to replace it'
+                    : 'paste it here'
+              }
               onChange={(e) => entry.setTyped(slot.which, e.target.value)}
               data-testid={`secret-${slot.which}`}
             />
-            <span className="help small muted">Sent once to the core, kept encrypted, never shown again. Or leave it empty and name an environment variable.</span>
+            <span className="help small muted">
+              Sent once to the core, kept encrypted, never shown again. Or leave it empty and name an environment
+              variable.
+            </span>
           </div>
         );
       })}
@@ -58,9 +67,15 @@ export function SecretFields({
         <div ref={refusalRef}>
           <ErrorNotice error={entry.refusal} title="Not stored">
             <label className="field-check plaintext-optin">
-              <input type="checkbox" checked={entry.allowPlaintext} onChange={(e) => entry.setAllowPlaintext(e.target.checked)} data-testid="allow-plaintext" />
+              <input
+                type="checkbox"
+                checked={entry.allowPlaintext}
+                onChange={(e) => entry.setAllowPlaintext(e.target.checked)}
+                data-testid="allow-plaintext"
+              />
               <span>
-                Store as plain text anyway — anyone who can read this account&apos;s files can read it. Tick, then Save again.
+                Store as plain text anyway — anyone who can read this account&apos;s files can read it. Tick, then Save
+                again.
               </span>
             </label>
           </ErrorNotice>

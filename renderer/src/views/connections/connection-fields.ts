@@ -1,60 +1,18 @@
 /**
- * The form fields per connection kind (mirroring shared/domain/connections.ts) and the conversion from form
- * values to a Connection payload. Secrets are never typed here: only the NAME of the environment variable that
- * holds one. The core validates the result; this only shapes it.
+ * The form fields per connection kind — generated from the shared kind registry (shared/kinds/), so a new kind's
+ * form comes with its record — and the conversion from form values to a Connection payload. Secrets are never
+ * typed here: only the NAME of the environment variable that holds one. The core validates the result; this only
+ * shapes it.
  */
 import type { Connection, ConnectionKind } from '../../../../shared/domain/connections';
+import { ALL_KINDS, secretsNeeded, specOfKind, type KindField } from '../../../../shared/kinds';
 
-export interface FieldSpec {
-  name: string;
-  label: string;
-  type: 'text' | 'url' | 'select' | 'checkbox' | 'envvar' | 'connection';
-  required?: boolean;
-  options?: readonly string[];
-  placeholder?: string;
-  help?: string;
-  defaultValue?: string | boolean;
-  /** Shown only when another field has one of these values. */
-  when?: { field: string; values: readonly string[] };
-}
+export type FieldSpec = KindField;
 
-const TOKEN_HELP = 'Name of an environment variable of the Rampart process holding the token — never the token itself.';
-
-export const FIELDS: Record<ConnectionKind, readonly FieldSpec[]> = {
-  flagd: [
-    { name: 'file', label: 'Flag file (flagd JSON)', type: 'text', required: true, placeholder: '/etc/flagd/flags.json' },
-    { name: 'environment', label: 'Environment this file serves', type: 'text', defaultValue: 'production' },
-  ],
-  unleash: [
-    { name: 'url', label: 'Unleash URL', type: 'url', required: true, placeholder: 'http://127.0.0.1:4242' },
-    { name: 'project', label: 'Project', type: 'text', defaultValue: 'default' },
-    { name: 'rollbackMode', label: 'Rollback turns the environment', type: 'select', options: ['off', 'zero'], defaultValue: 'off', help: 'off: disable the environment; zero: set the rollout to 0%' },
-    { name: 'tokenEnv', label: 'Admin token env var', type: 'envvar', placeholder: 'UNLEASH_ADMIN_TOKEN', help: TOKEN_HELP },
-  ],
-  flagsmith: [
-    { name: 'url', label: 'Flagsmith API URL', type: 'url', defaultValue: 'https://api.flagsmith.com' },
-    { name: 'project', label: 'Project id', type: 'text', required: true },
-    { name: 'tokenEnv', label: 'Admin API token env var', type: 'envvar', placeholder: 'FLAGSMITH_TOKEN', help: TOKEN_HELP },
-  ],
-  launchdarkly: [
-    { name: 'url', label: 'LaunchDarkly URL', type: 'url', defaultValue: 'https://app.launchdarkly.com' },
-    { name: 'project', label: 'Project key', type: 'text', required: true },
-    { name: 'tokenEnv', label: 'API access token env var', type: 'envvar', placeholder: 'LD_API_TOKEN', help: TOKEN_HELP },
-  ],
-  simulated: [{ name: 'flagConnectionId', label: 'Flag connection it simulates traffic for', type: 'connection', required: true }],
-  prometheus: [
-    { name: 'url', label: 'Prometheus URL', type: 'url', required: true, placeholder: 'http://127.0.0.1:9090' },
-    { name: 'auth', label: 'Authentication', type: 'select', options: ['none', 'bearer', 'basic'], defaultValue: 'none' },
-    { name: 'username', label: 'Username', type: 'text', when: { field: 'auth', values: ['basic'] } },
-    { name: 'tokenEnv', label: 'Token / password env var', type: 'envvar', help: TOKEN_HELP, when: { field: 'auth', values: ['bearer', 'basic'] } },
-  ],
-  datadog: [
-    { name: 'site', label: 'Site', type: 'text', defaultValue: 'datadoghq.com', help: 'datadoghq.com, datadoghq.eu, us3.datadoghq.com…' },
-    { name: 'tokenEnv', label: 'API key env var', type: 'envvar', placeholder: 'DD_API_KEY', help: TOKEN_HELP },
-    { name: 'appKeyEnv', label: 'Application key env var', type: 'envvar', placeholder: 'DD_APP_KEY', help: TOKEN_HELP },
-    { name: 'postEvents', label: 'Post ramps and rollbacks as Datadog events', type: 'checkbox', defaultValue: false },
-  ],
-};
+export const FIELDS = Object.fromEntries(ALL_KINDS.map((k) => [k, specOfKind(k).fields])) as Record<
+  ConnectionKind,
+  readonly FieldSpec[]
+>;
 
 export type FormValues = Record<string, string | boolean>;
 
@@ -70,6 +28,8 @@ export function initialValues(kind: ConnectionKind, existing?: Connection): Form
   for (const f of FIELDS[kind]) {
     const v = src[f.name];
     if (typeof v === 'string' || typeof v === 'boolean') values[f.name] = v;
+    else if (typeof v === 'number') values[f.name] = String(v);
+    else if (Array.isArray(v)) values[f.name] = v.join(', ');
     else values[f.name] = f.defaultValue ?? (f.type === 'checkbox' ? false : '');
   }
   return values;
@@ -80,12 +40,24 @@ export function initialValues(kind: ConnectionKind, existing?: Connection): Form
  * fields are dropped; flags the form does not edit (demo, stored secret) are carried over from `existing`.
  */
 export function buildConnection(kind: ConnectionKind, values: FormValues, existing?: Connection): Connection {
-  const out: Record<string, unknown> = { kind, id: String(values.id ?? '').trim(), name: String(values.name ?? '').trim() };
+  const out: Record<string, unknown> = {
+    kind,
+    id: String(values.id ?? '').trim(),
+    name: String(values.name ?? '').trim(),
+  };
   for (const f of FIELDS[kind]) {
     if (!isVisible(f, values)) continue;
     const v = values[f.name];
     if (f.type === 'checkbox') out[f.name] = v === true;
-    else if (typeof v === 'string' && v.trim() !== '') out[f.name] = v.trim();
+    else if (typeof v !== 'string' || v.trim() === '') continue;
+    else if (f.list)
+      out[f.name] = v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+    else if (f.type === 'number')
+      out[f.name] = Number(v.trim()); // not a number: the schema says so under the field
+    else out[f.name] = v.trim();
   }
   if (existing?.demo !== undefined) out.demo = existing.demo;
   if (existing?.hasStoredSecret !== undefined) out.hasStoredSecret = existing.hasStoredSecret;
@@ -95,8 +67,7 @@ export function buildConnection(kind: ConnectionKind, values: FormValues, existi
 
 /** Whether this connection needs a secret as configured (Prometheus without auth does not). */
 export function needsSecret(c: Connection): boolean {
-  if (c.kind === 'prometheus') return c.auth !== 'none';
-  return usesSecret(c.kind);
+  return secretsNeeded(c).length > 0;
 }
 
 /** Whether a kind uses a secret at all (flagd files and the simulator do not). */

@@ -5,7 +5,7 @@
  * payload, the query cache or the page after it is sent.
  */
 import type { ConnectionKind } from '../../../../shared/domain/connections';
-import type { RampartError } from '../../../../shared/errors';
+import { errorFacts, type RampartError } from '../../../../shared/errors';
 import { FIELDS, isVisible, type FormValues } from './connection-fields';
 
 export type SecretWhich = 'token' | 'appKey';
@@ -32,7 +32,7 @@ export function secretSlots(kind: ConnectionKind, values: FormValues): SecretSlo
  * override, by an explicit opt-in. Any other `blocked` (no keychain at all) is shown as it is.
  */
 export function isPlaintextRefusal(error: RampartError): boolean {
-  return error.code === 'blocked' && /plain[\s-]?text/i.test(error.message);
+  return error.code === 'blocked' && errorFacts(error).refusal === 'plaintext_keychain';
 }
 
 /** Where secrets go for a door: typed into the OS keychain (Electron), or named as env vars (browser host, CLI). */

@@ -45,7 +45,12 @@ export function useSecretEntry(): SecretEntry {
       // Out of the field at once: the page keeps no visible copy, whatever the answer.
       setTyped(slot.which, '');
       try {
-        const r = await api.call('connections:setSecret', { id: connectionId, which: slot.which, secret, allowPlaintext });
+        const r = await api.call('connections:setSecret', {
+          id: connectionId,
+          which: slot.which,
+          secret,
+          allowPlaintext,
+        });
         held.current.delete(slot.which);
         stored.push({ which: slot.which, backend: r.backend });
       } catch (e) {

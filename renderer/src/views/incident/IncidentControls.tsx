@@ -23,7 +23,12 @@ export function IncidentControls({
     <div className="toolbar incident-controls">
       <label className="inline-field">
         watch
-        <select value={watch?.id ?? ''} onChange={(e) => st.setWatch(e.target.value)} data-testid="incident-watch" aria-label="Watch">
+        <select
+          value={watch?.id ?? ''}
+          onChange={(e) => st.setWatch(e.target.value)}
+          data-testid="incident-watch"
+          aria-label="Watch"
+        >
           {watches.map((w) => (
             <option key={w.id} value={w.id}>
               {w.flagKey} · {w.env} · {w.metricsConnectionId}
@@ -33,7 +38,12 @@ export function IncidentControls({
       </label>
       <label className="inline-field">
         metric
-        <select value={metric ?? ''} onChange={(e) => st.setMetric(e.target.value)} data-testid="incident-metric" aria-label="Metric">
+        <select
+          value={metric ?? ''}
+          onChange={(e) => st.setMetric(e.target.value)}
+          data-testid="incident-metric"
+          aria-label="Metric"
+        >
           {(watch?.metrics ?? []).map((m) => (
             <option key={m.name} value={m.name}>
               {m.name} ({m.kind})
@@ -45,17 +55,32 @@ export function IncidentControls({
         {INCIDENT_PRESETS.map((p) => {
           const active = !st.zoom && st.rangeMs === p.ms;
           return (
-            <button key={p.label} type="button" className={active ? 'seg active' : 'seg'} aria-pressed={active} onClick={() => st.setRange(p.ms)} data-testid={`incident-range-${p.label}`}>
+            <button
+              key={p.label}
+              type="button"
+              className={active ? 'seg active' : 'seg'}
+              aria-pressed={active}
+              onClick={() => st.setRange(p.ms)}
+              data-testid={`incident-range-${p.label}`}
+            >
               {p.label}
             </button>
           );
         })}
       </div>
       <span className="zoom-info small num-text" data-testid="incident-window">
-        {formatDateTime(from)} → {formatDateTime(to).slice(0, 10) === formatDateTime(from).slice(0, 10) ? formatDateTime(to).slice(11) : formatDateTime(to)}
+        {formatDateTime(from)} →{' '}
+        {formatDateTime(to).slice(0, 10) === formatDateTime(from).slice(0, 10)
+          ? formatDateTime(to).slice(11)
+          : formatDateTime(to)}
       </span>
       {st.zoom ? (
-        <button type="button" className="button subtle" onClick={() => st.setZoom(null)} data-testid="incident-reset-zoom">
+        <button
+          type="button"
+          className="button subtle"
+          onClick={() => st.setZoom(null)}
+          data-testid="incident-reset-zoom"
+        >
           Reset zoom
         </button>
       ) : (

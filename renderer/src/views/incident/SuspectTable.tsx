@@ -1,9 +1,9 @@
 /**
  * The ranked suspects of an onset: score, when and how far from the onset, the metric's shift across the change,
- * and the core's reason. A row opens its flag in the Canary watch, zoomed so the change is on screen.
+ * whether the flag's own treatment arm moved while its control did not, and the core's reason. A row opens its flag in the Canary watch, zoomed so the change is on screen.
  */
 import { distanceFromOnset, formatScore, formatShift } from '../../lib/extras';
-import type { SuspectRow } from '../../lib/incident';
+import { flagKeyOf, type SuspectRow } from '../../lib/incident';
 import { formatDateTime } from '../../lib/time';
 
 export function SuspectTable({
@@ -22,12 +22,18 @@ export function SuspectTable({
           <tr>
             <th className="num">#</th>
             <th>change</th>
-            <th className="num" title="proximity to the onset × (1 + |shift in σ|, capped at 10); changes after the onset count as 3× as far">
+            <th
+              className="num"
+              title="proximity to the onset × (1 + |shift in σ|, capped at 10); changes after the onset count as 3× as far"
+            >
               score
             </th>
             <th>when</th>
             <th className="num" title="mean of the metric in 10 points after the change vs 10 points before it">
               shift across it
+            </th>
+            <th title="How the flag's own treatment and control arms behaved around the change (its watch, split by variant)">
+              its arms
             </th>
             <th>reason</th>
             <th />
@@ -48,7 +54,10 @@ export function SuspectTable({
                 <strong>{r.rank}</strong>
               </td>
               <td>
-                <span className="conn-dot" style={{ background: r.change ? (colors[r.change.connectionId] ?? '#b0b7c3') : '#b0b7c3' }} />
+                <span
+                  className="conn-dot"
+                  style={{ background: r.change ? (colors[flagKeyOf(r.change)] ?? '#b0b7c3') : '#b0b7c3' }}
+                />
                 <strong>{r.label}</strong>
                 {r.change && (
                   <div className="small muted">
@@ -64,7 +73,19 @@ export function SuspectTable({
               </td>
               <td className="num nowrap">
                 {formatShift(r.shift) || '—'}
-                {r.shiftSigma !== null && <div className="small muted">{`${r.shiftSigma >= 0 ? '+' : '−'}${Math.abs(r.shiftSigma).toFixed(1)}σ`}</div>}
+                {r.shiftSigma !== null && (
+                  <div className="small muted">{`${r.shiftSigma >= 0 ? '+' : '−'}${Math.abs(r.shiftSigma).toFixed(1)}σ`}</div>
+                )}
+              </td>
+              <td className="small" data-testid="suspect-evidence" data-evidence={r.evidence?.verdict ?? 'none'}>
+                {r.evidence ? (
+                  <>
+                    <span className={`evidence-chip evidence-${r.evidence.verdict}`}>{r.evidence.verdict}</span>
+                    <div className="muted">{r.evidence.text}</div>
+                  </>
+                ) : (
+                  <span className="muted">no per-variant data</span>
+                )}
               </td>
               <td className="small">{r.reason}</td>
               <td>
@@ -72,7 +93,11 @@ export function SuspectTable({
                   type="button"
                   className="button subtle nowrap"
                   disabled={!r.change}
-                  title={r.change ? 'Open this flag in the Canary watch, zoomed to the change' : 'The change is not in the analysed list'}
+                  title={
+                    r.change
+                      ? 'Open this flag in the Canary watch, zoomed to the change'
+                      : 'The change is not in the analysed list'
+                  }
                   data-testid="suspect-open"
                 >
                   Open in Canary watch

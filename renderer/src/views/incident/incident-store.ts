@@ -19,6 +19,8 @@ export function anchorFor(now: number): number {
 
 export interface IncidentState {
   watchId: string | null;
+  /** Who picked the watch: the scan (the service that regressed) until the user picks one. */
+  chosenBy: 'scan' | 'user' | null;
   metric: string | null;
   rangeMs: number;
   /** End of the preset window. */
@@ -26,6 +28,8 @@ export interface IncidentState {
   /** A window dragged on the chart; null = the preset window. */
   zoom: { from: number; to: number } | null;
   setWatch(watchId: string): void;
+  /** Open on what the scan found: its watch, metric and the preset window that holds the onset. */
+  openOn(o: { watchId: string; metric: string; rangeMs: number }): void;
   setMetric(metric: string): void;
   setRange(ms: number): void;
   setZoom(zoom: { from: number; to: number } | null): void;
@@ -35,12 +39,14 @@ export interface IncidentState {
 
 export const useIncident = create<IncidentState>((set) => ({
   watchId: null,
+  chosenBy: null,
   metric: null,
   rangeMs: 6 * HOUR,
   anchor: anchorFor(Date.now()),
   zoom: null,
-  setWatch: (watchId) => set({ watchId, metric: null }),
-  setMetric: (metric) => set({ metric }),
+  setWatch: (watchId) => set({ watchId, metric: null, chosenBy: 'user' }),
+  openOn: (o) => set({ watchId: o.watchId, metric: o.metric, rangeMs: o.rangeMs, zoom: null, chosenBy: 'scan' }),
+  setMetric: (metric) => set({ metric, chosenBy: 'user' }),
   setRange: (rangeMs) => set({ rangeMs, zoom: null, anchor: anchorFor(Date.now()) }),
   setZoom: (zoom) => set({ zoom }),
   refreshNow: () => set({ zoom: null, anchor: anchorFor(Date.now()) }),

@@ -1,0 +1,1 @@
+export { createGrowthBookStore, type GrowthBookStoreOptions } from './growthbook-store';

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { caseRegistrar } from './cases';
+import { createErrorRecorder } from './error-recorder';
+import { metricsCases } from './metrics-provider-cases';
+import type { MetricsContext, MetricsProviderFixture, MetricsSuiteOptions } from './metrics-provider-fixture';
+
+export type { MetricsProviderFixture, MetricsProviderTraits } from './metrics-provider-fixture';
+
+/**
+ * The one conformance suite every MetricsProvider passes (issue 13), against main/metrics/metrics-provider.ts:
+ * capabilities that match the methods offered, range answers on the asked step, a coarser step instead of an error
+ * when more than maxPointsPerSeries points are asked, NaN/±Inf/missing points as NaN gaps exactly where the data has
+ * them, refused queries and ranges as bad_request naming the provider and the query, instant queries and discovery
+ * (names, suggestions) where supported, malformed answers as vendor_error, and no credential in any error.
+ */
+export function describeMetricsProvider(
+  name: string,
+  makeFixture: () => Promise<MetricsProviderFixture>,
+  options: MetricsSuiteOptions,
+): void {
+  describe(`MetricsProvider conformance: ${name}`, () => {
+    const recorder = createErrorRecorder();
+    const c = { errors: recorder.errors, traits: options.traits } as MetricsContext;
+    let startError: unknown;
+
+    beforeAll(async () => {
+      try {
+        c.fx = await makeFixture();
+        c.provider = recorder.wrap(c.fx.provider);
+      } catch (e) {
+        startError = e; // every case fails with it (a missing component says how to install it), none is skipped
+      }
+    }, 240_000); // a real server's first start (Unleash: ≈200 migrations) is slower than any case
+    beforeEach(() => {
+      if (startError) throw startError;
+    });
+    afterAll(async () => {
+      await c.fx?.close();
+    });
+
+    const r = caseRegistrar(name, options.defects);
+    metricsCases(
+      { add: (id, title, fn, ms) => r.add(id, title, fn, ms ?? options.timeoutMs), checkDefects: r.checkDefects },
+      c,
+    );
+    r.checkDefects();
+  });
+}
