@@ -7,6 +7,10 @@ export default defineConfig({
     // The JSON report lets CI print a plain "N passed, N failed" line (scripts/test-summary.mjs).
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    // One retry, and never a silent one: a test that passed only on its second attempt is listed with its first
+    // failure by the closing summary (scripts/test-summary.mjs), so a flaky test shows in every CI log without one
+    // timing-sensitive test on a loaded 2-core runner failing the whole landing.
+    retry: 1,
     projects: [
       {
         test: {

@@ -1,8 +1,8 @@
 /**
- * The demo's simulated service off the main thread (issue 15): its flagd evaluation of 100,000 synthetic users per
- * flag state and its per-step traffic model are the largest computation a first view triggers (≈ 0.4 s). The
- * provider runs in a worker (one instance per connection, keeping its caches between calls); the main thread reads
- * the flags' exposure timelines from the store and sends them along with each query.
+ * The demo's simulated service off the main thread (issue 15): its assignment of 100,000 synthetic users (flagd
+ * buckets, hashed once per flag: sim/assignment.ts) and its per-step traffic model are the largest computation a
+ * first view triggers. The provider runs in a worker (one instance per connection, keeping its caches between
+ * calls); the main thread reads the flags' exposure timelines from the store and sends them along with each query.
  */
 import { createSimulatedProvider, DEMO_SERVICES, type TimelineEntry } from '../../demo';
 import type { InstantSample, MetricsProvider, Series } from '../../metrics/metrics-provider';

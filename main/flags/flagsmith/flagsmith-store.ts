@@ -111,7 +111,6 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
     // A rollback computed from a read that someone changed meanwhile may leave a state serving the flag on: the
     // same write once more, computed from the read after it (the kill switch never depends on the first read).
     if (after && again?.(after)) await write({ client, projectId: b.pid, env: b.env, live: after, comment, written });
-    const wroteAt = Date.now();
     return checkFlagsmithWrite({
       client,
       projectId: b.pid,
@@ -120,7 +119,6 @@ export function createFlagsmithStore(o: FlagsmithStoreOptions): FlagStore {
       after,
       written,
       readStartedAt: b.readStartedAt,
-      wroteAt,
     });
   }
 

@@ -14,7 +14,7 @@ import { pureSplit, valueText, type LiveFeature } from './fs-state';
  *   flag in this environment (and about the segments it is served through) that are not Rampart's own. Rampart's
  *   own are matched by the object they name (`related_object_type` + id, or a v2 version's uuid). Their
  *   `created_date` is in Flagsmith's clock; Rampart's own entry anchors the window there: the read began at most
- *   (first write sent − read started) before it. With an Admin API key the author is null: then no author is named.
+ *   (that write's answer − read started) before it. With an Admin API key the author is null: then no author is named.
  */
 
 /** What one of Rampart's writes changed, to tell its audit entry and its fields from everybody else's. */
@@ -24,6 +24,8 @@ export interface FsWritten {
   uuid?: string;
   /** Fingerprint keys (below) this write set: `def.enabled`, `seg:12.rules`, `seg:12` (a new override), … */
   keys: string[];
+  /** Local clock: when this write's answer arrived (its audit entry was created before, in Flagsmith's clock). */
+  answeredAt: number;
 }
 
 export interface FsWriteFacts {
@@ -33,9 +35,8 @@ export interface FsWriteFacts {
   before: LiveFeature;
   after: LiveFeature | undefined;
   written: FsWritten[];
-  /** Local clock: when the read the write was based on began, and when the last write's answer arrived. */
+  /** Local clock: when the read the write was based on began. */
   readStartedAt: number;
-  wroteAt: number;
 }
 
 const AuditPage = paged(FsAuditEntry);
@@ -107,13 +108,18 @@ async function othersInAudit(f: FsWriteFacts) {
     { attempts: 1, timeoutMs: Math.min(AUDIT_TIMEOUT_MS, f.client.timeouts.readMs) },
   );
   const mine = new Set<number>();
+  // Each own entry was created after the read began and before its answer arrived, so the read began no later than
+  // (entry's time − (answer − read start)) in Flagsmith's clock. Measured to each write's own answer — not to the
+  // end of the whole write with its read-back — so the window does not reach back over Rampart's previous write.
+  let start = Infinity;
   for (const w of f.written) {
     const own = entries.find((e) => !mine.has(e.id) && ownEntry(e, w));
-    if (own) mine.add(own.id);
+    if (!own) continue;
+    mine.add(own.id);
+    start = Math.min(start, Date.parse(own.created_date) - (w.answeredAt - f.readStartedAt) - ROUNDING_MS);
   }
-  const ownAt = Math.min(...entries.filter((e) => mine.has(e.id)).map((e) => Date.parse(e.created_date)));
-  const anchored = Number.isFinite(ownAt);
-  const start = anchored ? ownAt - (f.wroteAt - f.readStartedAt) - ROUNDING_MS : rough;
+  const anchored = Number.isFinite(start);
+  if (!anchored) start = rough;
   return { others: since(entries, start).filter((e) => relevant(e) && !mine.has(e.id)), anchored };
 }
 

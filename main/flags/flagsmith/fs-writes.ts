@@ -81,7 +81,7 @@ async function patchSplit(ctx: WriteCtx, segment: FsSegment, percent: number): P
     { rules: withSplit(segment.rules, percent) },
     FsSegment,
   );
-  ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}.rules`] });
+  ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}.rules`], answeredAt: Date.now() });
 }
 
 /** One new version, published now, carrying every change (all-or-nothing, and it records the comment). */
@@ -115,7 +115,12 @@ async function publish(
     body,
     WrittenVersion,
   );
-  ctx.written?.push({ type: 'EF_VERSION', uuid: version.uuid, keys: [...updates.flatMap(keysOf), ...createdKeys] });
+  ctx.written?.push({
+    type: 'EF_VERSION',
+    uuid: version.uuid,
+    keys: [...updates.flatMap(keysOf), ...createdKeys],
+    answeredAt: Date.now(),
+  });
 }
 
 async function legacy(ctx: WriteCtx, c: StateChange): Promise<void> {
@@ -128,7 +133,7 @@ async function legacy(ctx: WriteCtx, c: StateChange): Promise<void> {
       ? `/api/v1/environments/${encodeURIComponent(ctx.env.api_key)}/featurestates/${c.state.id}/`
       : `/api/v1/features/featurestates/${c.state.id}/`;
   await ctx.client.write('PATCH', path, body, WrittenState);
-  ctx.written?.push({ type: 'FEATURE_STATE', id: c.state.id, keys: keysOf(c) });
+  ctx.written?.push({ type: 'FEATURE_STATE', id: c.state.id, keys: keysOf(c), answeredAt: Date.now() });
 }
 
 async function applyStateChanges(ctx: WriteCtx, changes: StateChange[]): Promise<void> {
@@ -196,7 +201,7 @@ async function createRamp(ctx: WriteCtx, percent: number): Promise<void> {
       { name, project: ctx.projectId, rules },
       FsSegment,
     );
-    ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}`] });
+    ctx.written?.push({ type: 'SEGMENT', id: segment.id, keys: [`seg:${segment.id}`], answeredAt: Date.now() });
   }
   const override = {
     enabled: true,
@@ -212,7 +217,7 @@ async function createRamp(ctx: WriteCtx, percent: number): Promise<void> {
       override,
       WrittenState,
     );
-    ctx.written?.push({ type: 'FEATURE_STATE', id: state.id, keys });
+    ctx.written?.push({ type: 'FEATURE_STATE', id: state.id, keys, answeredAt: Date.now() });
   } catch (e) {
     if (!isV2Refusal(e)) throw e;
     await publish(ctx, [], [override], keys);
