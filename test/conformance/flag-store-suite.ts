@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { caseRegistrar } from './cases';
+import { describe } from 'vitest';
+import { caseRegistrar, useFixture } from './cases';
 import { createErrorRecorder } from './error-recorder';
 import { faultCases, secretScanCase } from './flag-store-faults';
 import type { FlagStoreFixture, FlagStoreSuiteOptions, SuiteContext } from './flag-store-fixture';
@@ -25,30 +25,16 @@ export function describeFlagStore(
   describe(`FlagStore conformance: ${name}`, () => {
     const recorder = createErrorRecorder();
     const c = { errors: recorder.errors, traits: options.traits } as SuiteContext;
-    let startError: unknown;
-
-    beforeAll(async () => {
-      try {
-        c.fx = await makeFixture();
-        c.store = recorder.wrap(c.fx.store);
-      } catch (e) {
-        startError = e; // every case fails with it (a missing component says how to install it), none is skipped
-      }
-    }, 240_000); // a real server's first start (Unleash: ≈200 migrations) is slower than any case
-    beforeEach(() => {
-      if (startError) throw startError;
-    });
-    afterAll(async () => {
-      await c.fx?.close();
+    useFixture(makeFixture, (fx) => {
+      c.fx = fx;
+      c.store = recorder.wrap(fx.store);
     });
 
-    const r = caseRegistrar(name, options.defects);
-    const add: typeof r.add = (id, title, fn, timeoutMs) => r.add(id, title, fn, timeoutMs ?? options.timeoutMs);
-    const registrar = { add, checkDefects: r.checkDefects };
-    readCases(registrar, c);
-    writeCases(registrar, c);
-    faultCases(registrar, c);
-    secretScanCase(registrar, c);
+    const r = caseRegistrar(name, options.defects, options.timeoutMs);
+    readCases(r, c);
+    writeCases(r, c);
+    faultCases(r, c);
+    secretScanCase(r, c);
     r.checkDefects();
   });
 }

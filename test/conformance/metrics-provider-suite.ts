@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import { caseRegistrar } from './cases';
+import { describe } from 'vitest';
+import { caseRegistrar, useFixture } from './cases';
 import { createErrorRecorder } from './error-recorder';
 import { metricsCases } from './metrics-provider-cases';
 import type { MetricsContext, MetricsProviderFixture, MetricsSuiteOptions } from './metrics-provider-fixture';
@@ -21,28 +21,13 @@ export function describeMetricsProvider(
   describe(`MetricsProvider conformance: ${name}`, () => {
     const recorder = createErrorRecorder();
     const c = { errors: recorder.errors, traits: options.traits } as MetricsContext;
-    let startError: unknown;
-
-    beforeAll(async () => {
-      try {
-        c.fx = await makeFixture();
-        c.provider = recorder.wrap(c.fx.provider);
-      } catch (e) {
-        startError = e; // every case fails with it (a missing component says how to install it), none is skipped
-      }
-    }, 240_000); // a real server's first start (Unleash: ≈200 migrations) is slower than any case
-    beforeEach(() => {
-      if (startError) throw startError;
-    });
-    afterAll(async () => {
-      await c.fx?.close();
+    useFixture(makeFixture, (fx) => {
+      c.fx = fx;
+      c.provider = recorder.wrap(fx.provider);
     });
 
-    const r = caseRegistrar(name, options.defects);
-    metricsCases(
-      { add: (id, title, fn, ms) => r.add(id, title, fn, ms ?? options.timeoutMs), checkDefects: r.checkDefects },
-      c,
-    );
+    const r = caseRegistrar(name, options.defects, options.timeoutMs);
+    metricsCases(r, c);
     r.checkDefects();
   });
 }

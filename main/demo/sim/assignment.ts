@@ -116,15 +116,23 @@ export function bucketsOf(flagKey: string): Uint32Array {
   return buckets;
 }
 
-/** Users to ask flagd-core about: those whose buckets lie nearest the threshold on both sides, and a spread. */
+/** Users to ask flagd-core about: some whose buckets lie just below and just above the threshold, and a spread. */
 function checkedUsers(buckets: Uint32Array, weight: number): number[] {
   const users = new Set<number>();
   for (let i = 0; i < USER_POOL_SIZE; i += 1_999) users.add(i);
-  const nearest = Array.from(buckets.keys())
-    .filter((i) => Math.abs(buckets[i] - weight) <= 40)
-    .sort((a, b) => Math.abs(buckets[a] - weight) - Math.abs(buckets[b] - weight))
-    .slice(0, 64);
-  for (const i of nearest) users.add(i);
+  // One pass, no copy of the pool: up to 32 users on each side within 40 buckets of the threshold.
+  let below = 0;
+  let above = 0;
+  for (let i = 0; i < USER_POOL_SIZE && (below < 32 || above < 32); i++) {
+    const d = buckets[i] - weight;
+    if (d >= -40 && d < 0 && below < 32) {
+      users.add(i);
+      below++;
+    } else if (d >= 0 && d <= 40 && above < 32) {
+      users.add(i);
+      above++;
+    }
+  }
   return [...users];
 }
 
