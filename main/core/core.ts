@@ -164,6 +164,7 @@ export function createCore(opts: CoreOptions) {
     changesBetween,
     now,
     judge: (input) => workers.judge.call({ op: 'judge', input }),
+    bake: (input) => workers.judge.call({ op: 'bake', input }),
   });
   const incident = createIncidentAnalysis({
     series,

@@ -14,6 +14,8 @@ import { armLabel, type ArmMapping, type ArmResolver } from './decision-arms';
 import { createJudgeInputs, type ArmWindow, type InputDeps } from './decision-inputs';
 import {
   bakeTimeForJudge,
+  type BakeTimeInput,
+  type BakeTimeOutput,
   guardStep,
   runJudge,
   srmOnRequests,
@@ -72,9 +74,12 @@ export function createVerdictService(
     now: () => number;
     /** Where the judge runs: the core's judge worker (issue 15: off the main thread); in-thread when not given. */
     judge?: (input: unknown) => Promise<JudgeOutput>;
+    /** Where the bake-time power search runs (tens of ms on merged buckets): the judge worker too; in-thread when not given. */
+    bake?: (input: BakeTimeInput) => Promise<BakeTimeOutput>;
   },
 ) {
   const judgeOf = deps.judge ?? (async (input: unknown) => runJudge(input));
+  const bakeOf = deps.bake ?? (async (input: BakeTimeInput) => bakeTimeForJudge(input));
   const inputs = createJudgeInputs(deps);
 
   /** Try the arm first; the whole population when the variant label carries nothing for it. */
@@ -179,7 +184,7 @@ export function createVerdictService(
     return srmExtras(srmOnRequests({ perStep, split }), names, totals, split);
   }
 
-  function bake(watch: Watch, metrics: JudgeMetricInput[], w: JudgeWindows): VerdictExtras['bakeTime'] {
+  async function bake(watch: Watch, metrics: JudgeMetricInput[], w: JudgeWindows): Promise<VerdictExtras['bakeTime']> {
     const critical =
       watch.metrics.find((m) => m.kind === 'latency' && m.critical) ?? watch.metrics.find((m) => m.kind === 'latency');
     const m = metrics.find((x) => x.name === critical?.name);
@@ -198,7 +203,7 @@ export function createVerdictService(
         : errors && errors.kind === 'errors'
           ? { treatment: errors.canary.total / steps, control: errors.baseline.total / steps }
           : { treatment: 0, control: 0 };
-    const b = bakeTimeForJudge({
+    const b = await bakeOf({
       kind: m.kind,
       confidence: watch.thresholds.confidence,
       margin: watch.thresholds.allowedIncrease - 1,
@@ -295,7 +300,7 @@ export function createVerdictService(
         stepMs,
         allowedIncrease: watch.thresholds.allowedIncrease,
       }),
-      bakeTime: bake(watch, m.metrics, w),
+      bakeTime: await bake(watch, m.metrics, w),
       srm: await srm(watch, w, mapping),
     };
     const population =

@@ -8,6 +8,7 @@
 import { JudgeInput, type JudgeOutput } from '../../../shared/domain/verdict';
 import { encodeColumns, type EncodedColumns } from '../../../shared/downsample/columns';
 import { m4 } from '../../../shared/downsample/m4';
+import { bakeTimeForJudge, type BakeTimeForJudge, type BakeTimeForJudgeInput } from '../../../shared/stats/bake-judge';
 import { judge } from '../../../shared/stats/judge';
 import type { Series } from '../../metrics/metrics-provider';
 import type { Coverage, SeriesCache } from '../../store/series-cache';
@@ -36,6 +37,7 @@ export interface ViewedSeries {
 
 export type WorkerRequest =
   | { op: 'judge'; input: unknown }
+  | { op: 'bake'; input: BakeTimeForJudgeInput }
   | { op: 'missing'; key: string; from: number; to: number }
   | { op: 'coverage'; key: string }
   | { op: 'write'; key: string; series: Series[]; from: number; to: number; fetchedAt: number }
@@ -46,6 +48,7 @@ export type WorkerRequest =
 
 export interface WorkerResults {
   judge: JudgeOutput;
+  bake: BakeTimeForJudge;
   missing: [number, number][];
   coverage: Coverage[];
   write: null;
@@ -81,6 +84,9 @@ export async function runOp(ctx: OpsContext, req: WorkerRequest): Promise<unknow
   switch (req.op) {
     case 'judge':
       return judge(JudgeInput.parse(req.input));
+    case 'bake':
+      // Built by the verdict service from the judge's own validated input, never from a request payload.
+      return bakeTimeForJudge(req.input);
     case 'missing':
       return needCache(ctx).missing(req.key, req.from, req.to);
     case 'coverage':

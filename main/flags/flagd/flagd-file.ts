@@ -28,9 +28,23 @@ export interface FlagFileText {
   viaSymlink: boolean;
 }
 
+/**
+ * sha256 of a text, remembered for the last few large texts: one write hashes the same file text four to six times
+ * (live read, read under the lock, the check before the rename, the read-back, the watch). A Map keyed by the text
+ * itself finds it by V8's string equality, which costs a small fraction of hashing it again.
+ */
 export function hashText(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  if (text.length < HASH_MEMO_MIN_CHARS) return createHash('sha256').update(text).digest('hex');
+  const known = hashMemo.get(text);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(text).digest('hex');
+  hashMemo.set(text, hash);
+  while (hashMemo.size > HASH_MEMO_KEPT) hashMemo.delete(hashMemo.keys().next().value as string);
+  return hash;
 }
+const hashMemo = new Map<string, string>();
+const HASH_MEMO_KEPT = 4;
+const HASH_MEMO_MIN_CHARS = 64 * 1024;
 
 function ioReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

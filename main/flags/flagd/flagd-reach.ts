@@ -8,7 +8,7 @@ import { isRecord, nodeText } from './json-node';
 /**
  * The read-back proof of a flagd rollback (docs/security.md: "confirmed by read-back means the read-back shows
  * 0 % treatment — for flagd, by evaluating the written file with @openfeature/flagd-core"). The caller reads the
- * file from disk each time; nothing is cached across file versions.
+ * file from disk each time; only a proof of a byte-identical definition is remembered (`evaluateReach`).
  *
  * - DISABLED → `none` when flagd-core, loading the flag, answers DISABLED (the code default) for 10,000 keys.
  * - Otherwise flagd-core (4.x, the evaluator of the in-process provider; docs/integrations.md §4.3) evaluates the
@@ -131,8 +131,34 @@ function disabledReach(
   };
 }
 
-/** Treatment reach of one flag of a parsed document (see the header). `file` names it in the details. */
+/**
+ * Treatment reach of one flag of a parsed document (see the header). `file` names it in the details.
+ *
+ * The answer is a pure function of the flag's definition and the shared `$evaluators` (flagd-core evaluates nothing
+ * else, and the sampled keys are fixed), so it is remembered by their exact JSON: a kill switch proves its rewritten
+ * definition before writing it, and the read-back, which reads and parses the file from disk again, finds the same
+ * definition there and so the same proof — 10,000 evaluations once, not twice. A definition that differs in any byte
+ * of its JSON is evaluated afresh, and so is every one that reads `$flagd.timestamp`: its answer depends on the clock.
+ */
 export function evaluateReach(
+  file: string,
+  doc: Record<string, unknown>,
+  flagKey: string,
+  def: Record<string, unknown>,
+): TreatmentReach {
+  const key = JSON.stringify([file, flagKey, def, isRecord(doc.$evaluators) ? doc.$evaluators : null]);
+  const known = proofs.get(key);
+  if (known) return { ...known };
+  const reach = evaluateReachUncached(file, doc, flagKey, def);
+  if (key.includes('timestamp')) return reach;
+  proofs.set(key, { ...reach });
+  while (proofs.size > PROOFS_KEPT) proofs.delete(proofs.keys().next().value as string);
+  return reach;
+}
+const proofs = new Map<string, TreatmentReach>();
+const PROOFS_KEPT = 64;
+
+function evaluateReachUncached(
   file: string,
   doc: Record<string, unknown>,
   flagKey: string,

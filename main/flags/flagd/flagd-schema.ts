@@ -110,24 +110,34 @@ export function flagProblem(path: JsonPathPart[], def: unknown): string | null {
  * limit and the forbidden keys (flagd-limits.ts) are checked before anything recursive sees the document.
  */
 export function parseFlagdText(file: string, text: string): FlagdDocument {
-  const cached = parsedTexts.get(file);
-  if (cached?.text === text) return cached.doc;
+  const cached = parsedTexts.get(file)?.find((p) => p.text === text);
+  if (cached) return cached.doc;
   const doc = parseUncached(file, text);
-  parsedTexts.delete(file); // re-inserted last: the Map's order is the eviction order
-  parsedTexts.set(file, { text, doc });
-  while (parsedTexts.size > PARSED_FILES_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
+  rememberParse(file, text, doc);
   return doc;
+}
+
+/** Keep `doc` as the parse of `text` — also for Rampart's own rewrite, whose parse flagd-own-parse.ts derives. */
+export function rememberParse(file: string, text: string, doc: FlagdDocument): void {
+  const kept = (parsedTexts.get(file) ?? []).filter((p) => p.text !== text);
+  parsedTexts.delete(file); // re-inserted last: the Map's order is the eviction order
+  parsedTexts.set(file, [{ text, doc }, ...kept].slice(0, PARSES_KEPT_PER_FILE));
+  while (parsedTexts.size > PARSED_FILES_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
 }
 
 /**
  * The last good parse of each file, by its exact text. One write reads the same text up to six times — the live read,
  * the read under the lock, the check of the rewritten text, the read-back, the treatment-reach proof, the file watch —
  * and a 1,000-flag file costs ~10 ms per parse (nesting scan, JSON, forbidden keys, a zod check per flag): the kill
- * switch paid that six times. The documents are shared, so nobody may mutate one: an edit clones the flag it changes
- * (flagd-store.ts). A failed parse is not kept (it throws every time, naming the problem).
+ * switch paid that six times. Rampart's own rewrite is kept with the parse derived from the text it rewrote
+ * (flagd-own-parse.ts), so its read-back and the file watch find it too. The documents are shared, so nobody may
+ * mutate one: an edit clones the flag it changes (flagd-store.ts). A failed parse is not kept (it throws every time,
+ * naming the problem).
  */
-const parsedTexts = new Map<string, { text: string; doc: FlagdDocument }>();
+const parsedTexts = new Map<string, Array<{ text: string; doc: FlagdDocument }>>();
 const PARSED_FILES_KEPT = 16;
+/** The newest few texts of a file: the watch may still read a write's predecessor while the next write is checked. */
+const PARSES_KEPT_PER_FILE = 3;
 
 function parseUncached(file: string, text: string): FlagdDocument {
   assertNesting(file, text);
@@ -174,12 +184,15 @@ function parseUncached(file: string, text: string): FlagdDocument {
   // serves is not Rampart's to guess, so no ramp is made on it and a rollback says what it turned off.
   const counts = new Map<string, number>();
   for (const f of flags) counts.set(f.key, (counts.get(f.key) ?? 0) + 1);
-  for (const f of flags) {
-    const n = counts.get(f.key) ?? 1;
-    if (n > 1 && f.problem === null)
-      f.problem = `flag "${f.key}" is defined ${n} times in the file; Rampart edits the last definition, fix the file so there is one`;
-  }
+  for (const f of flags) f.problem ??= duplicateProblem(f.key, counts.get(f.key) ?? 1);
   return { raw, flags };
+}
+
+/** The problem of a key defined `n` times (possible only in the array form), or null when it is defined once. */
+export function duplicateProblem(key: string, n: number): string | null {
+  return n > 1
+    ? `flag "${key}" is defined ${n} times in the file; Rampart edits the last definition, fix the file so there is one`
+    : null;
 }
 
 /** The flags of a document as `[key, definition]`, whichever of the two shapes it uses. */

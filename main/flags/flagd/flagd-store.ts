@@ -125,7 +125,7 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
             const doc = withFlagCloned(snap.raw, flagKey);
             const result = mutate(doc, entry);
             const next = findFlagDef(doc, flagKey, file);
-            const text = rewriteFlag(file, snap.text, snap.flags, entry, next);
+            const text = rewriteFlag(file, snap, entry, next);
             const note = symlinkNote(snap, file);
             if (text === snap.text) return { result, note };
             rememberOwnWrite(text, snap.text);
