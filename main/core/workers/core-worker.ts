@@ -9,11 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSeriesCache } from '../../store/series-cache';
 import { createColumnCache } from './column-cache';
 import { createSimHost } from './demo-sim';
-import { lowerThisThreadPriority } from './thread-priority';
 import { runOp, transferables, type OpsContext, type WorkerReply, type WorkerRequest } from './ops';
-
-// Before any work: a verdict computing here must not take the CPU from the main thread's rollback.
-lowerThisThreadPriority();
 
 const { dbFile, sim } = (workerData ?? {}) as { dbFile?: string | null; sim?: boolean };
 let ctx: OpsContext = { cache: null, sim: sim ? createSimHost() : undefined };
