@@ -1,5 +1,5 @@
 import { RampartError } from '../../../shared/errors';
-import { pathText } from './json-node';
+import { CHAR, pathText } from './json-node';
 
 /**
  * Limits on a flag file, checked before anything walks it (docs/security.md, "When things fail": flag files have
@@ -16,13 +16,8 @@ export const MAX_FLAG_FILE_NESTING = 100;
 
 const FORBIDDEN_KEYS = new Set(['__proto__']);
 
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const NEWLINE = 0x0a;
+const { openBrace: OPEN_BRACE, openBracket: OPEN_BRACKET, closeBrace: CLOSE_BRACE, closeBracket: CLOSE_BRACKET } = CHAR;
+const { quote: QUOTE, backslash: BACKSLASH, newline: NEWLINE } = CHAR;
 
 /** Throws `vendor_error` (line and column) when `text` nests arrays/objects deeper than the limit. O(n), no recursion. */
 export function assertNesting(file: string, text: string, limit = MAX_FLAG_FILE_NESTING): void {

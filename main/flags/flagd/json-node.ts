@@ -6,6 +6,18 @@
 
 export type JsonPathPart = string | number;
 
+/** Character codes of JSON's structural characters, for the scanners that walk a file's text (flagd-limits, json-spans). */
+export const CHAR = {
+  openBrace: 0x7b,
+  closeBrace: 0x7d,
+  openBracket: 0x5b,
+  closeBracket: 0x5d,
+  quote: 0x22,
+  backslash: 0x5c,
+  comma: 0x2c,
+  newline: 0x0a,
+} as const;
+
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

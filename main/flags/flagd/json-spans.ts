@@ -1,4 +1,4 @@
-import type { JsonPathPart } from './json-node';
+import { CHAR, type JsonPathPart } from './json-node';
 
 /**
  * Where a value sits in the TEXT of a JSON document, so a rewrite replaces the bytes of one flag and leaves every
@@ -13,7 +13,8 @@ export interface Span {
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const BACKSLASH = 0x5c;
+const { openBrace: OPEN_BRACE, openBracket: OPEN_BRACKET, closeBrace: CLOSE_BRACE, closeBracket: CLOSE_BRACKET } = CHAR;
+const { quote: QUOTE, backslash: BACKSLASH, comma: COMMA } = CHAR;
 
 function skipWs(text: string, i: number): number {
   while (i < text.length && WS.has(text.charCodeAt(i))) i++;
@@ -29,13 +30,6 @@ function stringEnd(text: string, i: number): number {
   }
   return text.length;
 }
-
-const COMMA = 0x2c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
 
 /** End (exclusive) of the JSON value starting at `i`. Character codes, and strings skipped by indexOf: ~1 ms per MB. */
 function valueEnd(text: string, i: number): number {
