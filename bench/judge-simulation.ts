@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { predictBake, simulatedBake, type BakePrediction } from './judge/bake-check';
+import { predictBakeSpread, simulatedBake, type BakeSpread } from './judge/bake-check';
 import { LATENCY_MODELS, NO_REGRESSION, type Regression } from './judge/latency-model';
 import { markdown, type TimingSummary } from './judge/report-markdown';
 import {
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     key: string;
     base: Omit<DetectRow, 'paths' | 'runs'>;
     paths: Path[];
-    bake: BakePrediction | null;
+    bake: Record<Path, BakeSpread> | null;
   }> = [];
   const busy: typeof detections = [];
   LATENCY_MODELS.forEach((model, m) =>
@@ -160,8 +160,8 @@ async function main(): Promise<void> {
       EXPOSURES.forEach((exposure, e) => {
         if (r.regression.factor === 1.03 && model.name !== 'lognormal') return;
         const checked = r.regression.shape === 'scale' && r.regression.factor === 1.25;
-        const bake = checked ? predictBake(model.name, exposure, 1.25, 0) : null;
-        const longest = Math.max(bake?.histogram ?? 0, bake?.perMinute ?? 0);
+        const bake = checked ? predictBakeSpread(model.name, exposure, 1.25, 0) : null;
+        const longest = Math.max(bake?.histogram.median ?? 0, bake?.perMinute.median ?? 0);
         const minSteps = checked ? Math.min(HORIZON, Math.ceil(1.6 * longest)) : 0;
         const key = `detect:${model.name}:${k}:${exposure}`;
         const options = {
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     }),
   );
   EXPOSURES.forEach((exposure, e) => {
-    const bake = predictBake('lognormal', exposure, 1, 0.005);
+    const bake = predictBakeSpread('lognormal', exposure, 1, 0.005);
     const key = `detect:errors:${exposure}`;
     const options = {
       model: 'lognormal',
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       looksPerStep: 1,
       stopPaths: ['errors'] as Path[],
       paths: ['errors'] as Path[],
-      minSteps: Math.min(HORIZON, Math.ceil(1.6 * (bake.errors ?? 0))),
+      minSteps: Math.min(HORIZON, Math.ceil(1.6 * (bake.errors.median ?? 0))),
     };
     jobs.push({ key, task: runTask(options), seeds: seeds(90_000_000 + 1000 * e, DETECT_RUNS) });
     detections.push({
@@ -293,7 +293,8 @@ async function main(): Promise<void> {
         model: d.base.model,
         exposure: d.base.exposure,
         path,
-        predicted: d.bake?.[path] ?? null,
+        predicted: d.bake?.[path].median ?? null,
+        pilotRange: [d.bake?.[path].p10 ?? null, d.bake?.[path].p90 ?? null] as [number | null, number | null],
         simulated: simulatedBake(runsOf(d.key), path),
       })),
     );

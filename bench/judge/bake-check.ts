@@ -3,6 +3,11 @@
  * (a pilot window of the control's merged buckets and per-minute p99s, the canary's per-minute p99s, the error
  * rate, the per-step request counts) — against the simulated time at which the judge's fixed-horizon verdict fails the regression in 80 % of
  * runs.
+ *
+ * One pilot is one draw: a 30-minute pilot of a small arm's per-minute p99s can put the same service's
+ * prediction anywhere from 14 to 500 minutes. So the check predicts from PILOTS independent pilots and reports
+ * their median (what is compared with the simulation) and their 10th–90th percentiles (how far one pilot — what
+ * the core has on a given day — can land from it).
  */
 import { bakeTimeForJudge } from '../../shared/stats/bake-judge';
 import { BUCKETS, LATENCY_MODELS, NO_REGRESSION } from './latency-model';
@@ -11,6 +16,7 @@ import type { Path, RunRecord } from './scenarios';
 import { DEFAULT_TRAFFIC, simulateArmTraffic } from './traffic';
 
 const PILOT_STEPS = 30;
+export const PILOTS = 15;
 
 export interface BakePrediction {
   histogram: number | null;
@@ -89,6 +95,40 @@ export function predictBake(
           })
         : null,
   };
+}
+
+type Minutes = number | null;
+
+export interface BakeSpread {
+  /** The median prediction over the pilots (null: > 24 h). */
+  median: Minutes;
+  /** 10th and 90th percentile of one pilot's prediction (null: > 24 h). */
+  p10: Minutes;
+  p90: Minutes;
+}
+
+/** Order statistic of predictions where null (> 24 h) sorts last. */
+function percentile(values: Minutes[], q: number): Minutes {
+  const sorted = values.map((v) => v ?? Infinity).sort((a, b) => a - b);
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+  return Number.isFinite(v) ? v : null;
+}
+
+/** predictBake from PILOTS independent pilots: their median and spread per path. */
+export function predictBakeSpread(
+  modelName: string,
+  exposure: number,
+  target: number,
+  errorAdded: number,
+): Record<keyof BakePrediction, BakeSpread> {
+  const pilots = Array.from({ length: PILOTS }, (_, i) =>
+    predictBake(modelName, exposure, target, errorAdded, 77 + 1009 * i),
+  );
+  const spread = (path: keyof BakePrediction): BakeSpread => {
+    const values = pilots.map((p) => p[path]);
+    return { median: percentile(values, 0.5), p10: percentile(values, 0.1), p90: percentile(values, 0.9) };
+  };
+  return { histogram: spread('histogram'), perMinute: spread('perMinute'), errors: spread('errors') };
 }
 
 /** First step at which ≥ 80 % of runs have a fixed-horizon fail (null if not within the steps every run reached). */

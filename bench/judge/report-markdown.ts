@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { LatencyModel } from './latency-model';
 import type { AaRow, BakeRow, DetectRow, PathDetection, SrmRow } from './report';
 import type { TrafficModel } from './traffic';
+import { PILOTS } from './bake-check';
 
 export interface TimingSummary {
   /** Median over fresh processes of the first call (includes V8's JIT warm-up). */
@@ -95,10 +96,16 @@ function targets(r: Report): string[] {
     const within = measured.filter(
       (b) => Math.abs((b.predicted as number) / (b.simulated as number) - 1) <= 0.2,
     ).length;
-    return `${PATH_LABEL[path]} ${within} of ${measured.length}`;
+    // How far one pilot can land: the widest 10th–90th percentile band relative to the simulated time.
+    const bands = measured.map((b) => {
+      const [lo, hi] = b.pilotRange;
+      const sim = b.simulated as number;
+      return `${lo === null ? '> 24 h' : (lo / sim).toFixed(2)}–${hi === null ? '> 24 h' : (hi / sim).toFixed(2)}`;
+    });
+    return `${PATH_LABEL[path]} ${within} of ${measured.length} (one pilot / simulated, 10th–90th pct: ${bands.join(', ') || '—'})`;
   });
   lines.push(
-    `- Bake-time prediction within ±20 % of the simulated power-0.8 time, among the rows where both exist: ${byPath.join('; ')}.`,
+    `- Bake-time prediction within ±20 % of the simulated power-0.8 time (median of ${PILOTS} pilots), among the rows where both exist: ${byPath.join('; ')}.`,
   );
   return lines;
 }
@@ -178,17 +185,18 @@ export function markdown(r: Report): string {
 
   L.push('## Bake time: prediction vs simulation', '');
   L.push(
-    "`bakeTimeForJudge` from what the core has (30 minutes of both arms: the control's merged buckets and per-minute p99s, the canary's per-minute p99s, the error rate, the per-step request counts) against the minute at which the judge's fixed-horizon verdict failed the regression in 80 % of the simulated runs.",
+    `\`bakeTimeForJudge\` from what the core has (30 minutes of both arms: the control's merged buckets and per-minute p99s, the canary's per-minute p99s, the error rate, the per-step request counts) against the minute at which the judge's fixed-horizon verdict failed the regression in 80 % of the simulated runs. Each row predicts from ${PILOTS} independent 30-minute pilots: "predicted" is their median (the figure compared with the simulation), "one pilot" the 10th–90th percentile of a single pilot's prediction — what the core may show on a given day.`,
     '',
   );
   L.push(
-    '| regression | model | exposure | path | predicted (min) | simulated (min) | predicted / simulated |',
-    '|---|---|---|---|---|---|---|',
+    '| regression | model | exposure | path | predicted (min, median of pilots) | one pilot, 10th–90th pct (min) | simulated (min) | predicted / simulated |',
+    '|---|---|---|---|---|---|---|---|',
   );
+  const minutes = (v: number | null) => (v === null ? '> 24 h' : String(v));
   for (const b of r.bake) {
     const ratio = b.predicted !== null && b.simulated !== null ? (b.predicted / b.simulated).toFixed(2) : '—';
     L.push(
-      `| ${b.label} | ${b.model} | ${exposure(b.exposure)} | ${PATH_LABEL[b.path]} | ${b.predicted ?? '> 24 h'} | ${b.simulated ?? '—'} | ${ratio} |`,
+      `| ${b.label} | ${b.model} | ${exposure(b.exposure)} | ${PATH_LABEL[b.path]} | ${minutes(b.predicted)} | ${minutes(b.pilotRange[0])} – ${minutes(b.pilotRange[1])} | ${b.simulated ?? '—'} | ${ratio} |`,
     );
   }
   L.push('');

@@ -44,7 +44,10 @@ export interface BakeRow {
   model: string;
   exposure: number;
   path: Path;
+  /** Median prediction over the pilots (null: > 24 h). */
   predicted: number | null;
+  /** 10th–90th percentile of one pilot's prediction (null: > 24 h). */
+  pilotRange: [number | null, number | null];
   simulated: number | null;
 }
 
