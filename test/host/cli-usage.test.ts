@@ -39,6 +39,18 @@ describe('rampart CLI: bad input', () => {
     expect(r.err).toMatch(/--to must be a number from 0 to 100, got '250'/);
   });
 
+  it('refuses an argument the command does not take, naming it, instead of ignoring it', async () => {
+    const none = await run('flags', 'list', 'checkout-v2', '--data-dir', tmp());
+    expect(none.code).toBe(2);
+    expect(none.err.trim().split('\n')).toHaveLength(1);
+    expect(none.err).toMatch(/unexpected argument 'checkout-v2' \(it takes none\)/);
+    const extra = await run('flags', 'show', 'checkout-v2', 'search-v3', '--data-dir', tmp());
+    expect(extra.code).toBe(2);
+    expect(extra.err).toMatch(/unexpected argument 'search-v3' \(it takes 1\)/);
+    const ok = await run('flags', 'show', 'checkout-v2', '--data-dir', tmp());
+    expect(ok.code, ok.err).toBe(0);
+  });
+
   it('names an unknown command', async () => {
     const r = await run('deploy', 'everything');
     expect(r.code).toBe(2);

@@ -65,3 +65,20 @@ export function groupHelp(
     text: `rampart ${group}: unknown command '${rest[0]}'; known: ${members.map(([n]) => n.slice(group.length + 1)).join(', ')} (see 'rampart ${group} --help')`,
   };
 }
+
+/**
+ * How many positional arguments a command takes, read from its usage line — the `<…>` words right after the
+ * command's name (`rampart flags show <flag> [--connection N]` → 1). The usage line is what `--help` documents, so
+ * the check and the help cannot disagree; anything beyond is a usage error rather than silently ignored.
+ */
+export function argumentSlots(name: string, usage: string): number {
+  let rest = usage.replace(/^rampart\s+/, '');
+  if (!rest.startsWith(name)) return 0;
+  rest = rest.slice(name.length).trimStart();
+  let slots = 0;
+  for (let m = /^<[^>]+>\s*/.exec(rest); m; m = /^<[^>]+>\s*/.exec(rest)) {
+    slots++;
+    rest = rest.slice(m[0].length);
+  }
+  return slots;
+}

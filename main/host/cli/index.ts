@@ -2,7 +2,7 @@ import { isRampartError } from '../../../shared/errors';
 import { allowEnvOption, dataDirOption, GLOBAL_OPTIONS, parse, UsageError } from './args';
 import { flagCommands, type Command } from './commands';
 import { judgeCommands } from './commands-judge';
-import { commandHelp, groupHelp } from './commands-help';
+import { argumentSlots, commandHelp, groupHelp } from './commands-help';
 import { serveCommand } from './serve';
 import { connectionCommands } from './commands-connections';
 import { watchCommands } from './commands-watches';
@@ -97,6 +97,11 @@ export async function main(
       io.out(commandHelp(found.name, command));
       return 0;
     }
+    const slots = argumentSlots(found.name, command.usage);
+    if (positionals.length > slots)
+      throw new UsageError(
+        `unexpected argument '${positionals[slots]}' (${slots === 0 ? 'it takes none' : `it takes ${slots}`})`,
+      );
     const dataDir = dataDirOption(values, () => defaultDataDir());
     const allowEnv = allowEnvOption(values);
     return await command.run({
