@@ -34,7 +34,7 @@ import { createLifecycle } from '../lifecycle';
 import { createEvaluationProbe } from '../lifecycle/evaluation';
 
 export interface CoreOptions {
-  /** Where rampart.db and the demo files live: Electron userData, or --data-dir / RAMPART_HOME. */
+  /** Where rampart.db, series.db and the demo files live: Electron userData, or --data-dir / RAMPART_HOME. */
   dataDir: string;
   /** The repository's resources/ folder (or the packaged app's resources). */
   resourcesDir: string;
@@ -100,7 +100,7 @@ export function createCore(opts: CoreOptions) {
   });
   // The judge, every touch of the series cache and the demo's simulated service run on worker threads (issue 15):
   // a rollback never waits for them.
-  const workers = createCoreWorkers({ dbFile: store.db.name, cache: store.series });
+  const workers = createCoreWorkers({ dbFile: store.seriesDb.name, cache: store.series });
   const offThread = new WeakMap<MetricsProvider, MetricsProvider>();
   const metricsOf = (id: string): MetricsProvider => {
     const base = connections.metrics(id);

@@ -13,6 +13,14 @@ import { auditOwners } from './migrations/002-audit-owners';
 import { decisionsSchema } from './migrations/003-decisions';
 import { plansSchema } from './migrations/004-plans';
 import { lifecycleSchema } from './migrations/005-lifecycle';
+import { seriesCacheMoved } from './migrations/006-series-cache-moved';
 
 /** In version order; one file per migration under migrations/, never edited once released. */
-export const MIGRATIONS: Migration[] = [initialSchema, auditOwners, decisionsSchema, plansSchema, lifecycleSchema];
+export const MIGRATIONS: Migration[] = [
+  initialSchema,
+  auditOwners,
+  decisionsSchema,
+  plansSchema,
+  lifecycleSchema,
+  seriesCacheMoved,
+];

@@ -120,8 +120,9 @@ export function createSeriesCache(db: Db, now: () => number = Date.now) {
     },
     /**
      * The same write as short transactions of at most `rows` points, one per step of the iterator (the core's series
-     * worker yields between them, so a write from the main thread — an audit row — never waits for a whole range).
-     * The coverage row comes last: a reader never takes a range as fetched before all of its points are in.
+     * worker yields between them, so its other requests are answered meanwhile). The main thread's writes do not wait
+     * for these at all: the cache has its own file (series-database.ts). The coverage row comes last: a reader never
+     * takes a range as fetched before all of its points are in.
      */
     *writeInChunks(
       key: string,

@@ -145,7 +145,13 @@ describe('plans in the browser host', () => {
     writeFixturePlans(host.dataDir, snapshotOf(decision), Date.now());
     // A new store's flags reach the flag list on its next fetch: reload (the session survives a reload).
     await page.reload();
-    await page.waitForSelector('body[data-app-state="loaded"]', { timeout: 30_000 });
+    await page.waitForSelector('body[data-app-state="loaded"]', { timeout: 30_000 }).catch(async (e: Error) => {
+      // Seen once under load and not reproduced since: say what the page showed and what the host printed.
+      const state = await page.evaluate(
+        'document.body.dataset.appState + " | " + document.body.innerText.slice(0, 600)',
+      );
+      throw new Error(`${e.message}\npage: ${String(state)}\nhost stderr: ${host.stderr().slice(-1500)}`);
+    });
     for (const f of FIXTURES) {
       await openFlag(FIXTURE_CONNECTION, f.flag);
       await expect.poll(stripState, { timeout: 10_000 }).toBe(f.state);

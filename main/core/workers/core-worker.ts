@@ -1,12 +1,13 @@
 /**
  * Worker-thread entry of the core's off-main-thread work (pool.ts starts it; ops.ts says what it does). With a
- * database file in workerData it opens its own connection for the series cache — a cache's rows need no fsync of
- * their own (synchronous=NORMAL under WAL; the audit log's FULL commits on the main connection sync the log) — else
- * it only judges (and, asked with `sim`, runs the demo's simulated service: demo-sim.ts). Bundled as out/main/core-worker.js.
+ * database file in workerData (series.db, store/series-database.ts: not the audit log's file, so its chunked writes
+ * never make a main-thread write wait) it opens its own connection for the series cache; else it only judges (and,
+ * asked with `sim`, runs the demo's simulated service: demo-sim.ts). Bundled as out/main/core-worker.js.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createSeriesCache } from '../../store/series-cache';
+import { seriesPragmas } from '../../store/series-database';
 import { createColumnCache } from './column-cache';
 import { createSimHost } from './demo-sim';
 import { runOp, transferables, type OpsContext, type WorkerReply, type WorkerRequest } from './ops';
@@ -15,8 +16,7 @@ const { dbFile, sim } = (workerData ?? {}) as { dbFile?: string | null; sim?: bo
 let ctx: OpsContext = { cache: null, sim: sim ? createSimHost() : undefined };
 if (dbFile) {
   const db = new Database(dbFile);
-  db.pragma('busy_timeout = 5000');
-  db.pragma('synchronous = NORMAL');
+  seriesPragmas(db);
   const cache = createSeriesCache(db);
   ctx = { ...ctx, cache, columns: createColumnCache(cache) };
 }
