@@ -5,6 +5,7 @@ import type { InstantSample, MetricsProvider, Series } from '../metrics/metrics-
 import { mergeArmBuckets } from './decision-buckets';
 import { armOf, type ArmMapping } from './decision-arms';
 import type { SeriesService } from './series-service';
+import { setBounded } from '../../shared/bounded-map';
 
 /**
  * What the judge gets for each metric of a watch, fetched honestly (docs/statistics.md "Samples"): per-step values
@@ -74,9 +75,8 @@ export function createJudgeInputs(deps: InputDeps) {
     const hit = recent.get(key);
     if (hit && deps.now() - hit.at < INSTANT_REUSE_MS) return hit.answer;
     const answer = p.instant!(query, at);
-    recent.set(key, { at: deps.now(), answer });
+    setBounded(recent, key, { at: deps.now(), answer }, 64);
     answer.catch(() => recent.delete(key));
-    if (recent.size > 64) recent.delete(recent.keys().next().value as string);
     return answer;
   }
 

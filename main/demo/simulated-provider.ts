@@ -13,6 +13,7 @@ import {
   type SimulatedMetric,
 } from './simulated-query';
 import { windowSamples } from './simulated-window';
+import { setBounded } from '../../shared/bounded-map';
 
 export type { TimelineEntry } from './sim/timeline';
 
@@ -66,8 +67,7 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Metrics
       return hit;
     }
     const stats = Array.from(t, (end, i) => simulateStep(model, end, stepMs, shares[i], { overallLatency: true }));
-    blocks.set(key, stats);
-    if (blocks.size > BLOCKS_KEPT) blocks.delete(blocks.keys().next().value as string);
+    setBounded(blocks, key, stats, BLOCKS_KEPT);
     return stats;
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { setBounded } from '../../shared/bounded-map';
 
 /** Constant-time token comparison (length differences leak nothing useful: tokens have a fixed length). */
 export function tokenMatches(given: string | undefined | null, token: string): boolean {
@@ -54,9 +55,8 @@ export function createCredentials(opts: { token?: string; now?: () => number } =
   };
   const issue = (m: Map<string, number>, expires: number): string => {
     sweep(m);
-    if (m.size >= MAX_PENDING) m.delete(m.keys().next().value as string);
     const value = newSecret();
-    m.set(digest(value), expires);
+    setBounded(m, digest(value), expires, MAX_PENDING);
     return value;
   };
 
@@ -68,9 +68,8 @@ export function createCredentials(opts: { token?: string; now?: () => number } =
     /** Trades a launch code for a new session credential, once; null when the code is unknown, spent or expired. */
     exchange(code: unknown): string | null {
       if (!take(launchCodes, code)) return null;
-      if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
       const session = newSecret();
-      sessions.set(digest(session), now());
+      setBounded(sessions, digest(session), now(), MAX_SESSIONS);
       return session;
     },
     /** The per-launch token (constant-time compare) or a live session. */

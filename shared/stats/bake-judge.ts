@@ -7,6 +7,7 @@
 import { errorsPower, histogramPower, latencyPower, type PowerAt } from './bake-power';
 import { formatDuration } from './format';
 import { DEFAULT_CONFIDENCE, ERROR_ABSOLUTE_LIMIT, ERROR_RELATIVE_LIMIT } from './verdict-common';
+import { setBounded } from '../bounded-map';
 
 export const BAKE_POWER = 0.8;
 export const DEFAULT_TARGET_RATIO = 1.25;
@@ -179,7 +180,6 @@ export function bakeTimeForJudge(x: BakeTimeForJudgeInput): BakeTimeForJudge {
   const hit = cache.get(key);
   if (hit) return hit;
   const out = compute(x);
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, out);
+  setBounded(cache, key, out, CACHE_SIZE);
   return out;
 }

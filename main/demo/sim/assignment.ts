@@ -1,6 +1,7 @@
 import { FlagdCore } from '@openfeature/flagd-core';
 import MurmurHash3 from 'imurmurhash';
 import type { ServiceModel } from './services';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * Which synthetic users get the treatment in a given flag state — as the real flagd evaluator decides it
@@ -168,8 +169,7 @@ export function createAssignmentCache(maxEntries = 256): AssignmentCache {
         let buckets = bucketsByFlag.get(model.flagKey);
         if (!buckets) bucketsByFlag.set(model.flagKey, (buckets = bucketsOf(model.flagKey)));
         hit = assignmentFromBuckets(model, state, buckets);
-        cache.set(key, hit);
-        if (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+        setBounded(cache, key, hit, maxEntries);
       }
       return hit;
     },

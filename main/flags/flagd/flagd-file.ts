@@ -3,6 +3,7 @@ import { promises as fs, constants as fsConstants, type Stats } from 'node:fs';
 import path from 'node:path';
 import { RampartError } from '../../../shared/errors';
 import { MAX_FLAG_FILE_BYTES } from './flagd-limits';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * File I/O for the flagd adapter.
@@ -38,8 +39,7 @@ export function hashText(text: string): string {
   const known = hashMemo.get(text);
   if (known !== undefined) return known;
   const hash = createHash('sha256').update(text).digest('hex');
-  hashMemo.set(text, hash);
-  while (hashMemo.size > HASH_MEMO_KEPT) hashMemo.delete(hashMemo.keys().next().value as string);
+  setBounded(hashMemo, text, hash, HASH_MEMO_KEPT);
   return hash;
 }
 const hashMemo = new Map<string, string>();

@@ -4,6 +4,7 @@ import { interpretFlag } from './flagd-model';
 import { describePaths, treatmentPaths } from './flagd-outputs';
 import { sampleContexts } from './flagd-samples';
 import { isRecord, nodeText } from './json-node';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * The read-back proof of a flagd rollback (docs/security.md: "confirmed by read-back means the read-back shows
@@ -151,8 +152,7 @@ export function evaluateReach(
   if (known) return { ...known };
   const reach = evaluateReachUncached(file, doc, flagKey, def);
   if (key.includes('timestamp')) return reach;
-  proofs.set(key, { ...reach });
-  while (proofs.size > PROOFS_KEPT) proofs.delete(proofs.keys().next().value as string);
+  setBounded(proofs, key, { ...reach }, PROOFS_KEPT);
   return reach;
 }
 const proofs = new Map<string, TreatmentReach>();

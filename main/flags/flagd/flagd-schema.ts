@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RampartError } from '../../../shared/errors';
 import { assertNesting, assertNoForbiddenKeys } from './flagd-limits';
 import { isRecord, pathText, type JsonPathPart } from './json-node';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * The flagd flag-definition file (https://flagd.dev/schema/v0/flags.json), as far as Rampart reads it.
@@ -120,9 +121,7 @@ export function parseFlagdText(file: string, text: string): FlagdDocument {
 /** Keep `doc` as the parse of `text` — also for Rampart's own rewrite, whose parse flagd-own-parse.ts derives. */
 export function rememberParse(file: string, text: string, doc: FlagdDocument): void {
   const kept = (parsedTexts.get(file) ?? []).filter((p) => p.text !== text);
-  parsedTexts.delete(file); // re-inserted last: the Map's order is the eviction order
-  parsedTexts.set(file, [{ text, doc }, ...kept].slice(0, PARSES_KEPT_PER_FILE));
-  while (parsedTexts.size > PARSED_FILES_KEPT) parsedTexts.delete(parsedTexts.keys().next().value as string);
+  setBounded(parsedTexts, file, [{ text, doc }, ...kept].slice(0, PARSES_KEPT_PER_FILE), PARSED_FILES_KEPT);
 }
 
 /**

@@ -23,6 +23,7 @@ import { flagStateOf } from './flagd-state';
 import { watchFlagdFile } from './flagd-watch';
 import { assertEditable, joinNotes, symlinkNote, withFlagCloned } from './flagd-write-parts';
 import { roundToStep } from '../../rollout/exposure-rules';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * The flagd adapter: one flag file = one environment (docs/integrations.md §4). Reads never lock (every write is an
@@ -98,8 +99,7 @@ export function createFlagdStore(options: FlagdStoreOptions): FlagStore {
   }
 
   function rememberOwnWrite(text: string, base: string): void {
-    ownWrites.set(hashText(text), base);
-    while (ownWrites.size > OWN_WRITES_KEPT) ownWrites.delete(ownWrites.keys().next().value as string);
+    setBounded(ownWrites, hashText(text), base, OWN_WRITES_KEPT);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { CHAR, type JsonPathPart } from './json-node';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * Where a value sits in the TEXT of a JSON document, so a rewrite replaces the bytes of one flag and leaves every
@@ -88,8 +89,7 @@ function scansOf(text: string): Map<number, Members> {
   let known = scans.get(text);
   if (!known) {
     known = new Map();
-    scans.set(text, known);
-    while (scans.size > SCANNED_TEXTS_KEPT) scans.delete(scans.keys().next().value as string);
+    setBounded(scans, text, known, SCANNED_TEXTS_KEPT);
   }
   return known;
 }

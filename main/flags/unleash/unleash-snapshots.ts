@@ -3,6 +3,7 @@ import type { EnvState, FlagState } from '../../../shared/domain/flags';
 import { featurePath, type ReadLimits, type UnleashApi } from './unleash-api';
 import { UnleashFeature, type UnleashFeatureEnvironment } from './unleash-schemas';
 import { toFlagState } from './unleash-state';
+import { setBounded } from '../../../shared/bounded-map';
 
 /**
  * What the adapter last read of each environment, keyed by the `version` it reported (versionOf: chosen strategy id,
@@ -42,10 +43,8 @@ export function createSnapshotCache() {
         const version = flag.envs[env.name]?.version;
         if (version === undefined) continue;
         const key = keyOf(flagKey, env.name, version);
-        byVersion.delete(key);
-        byVersion.set(key, { flagKey, env, readAt, readDoneAt });
+        setBounded(byVersion, key, { flagKey, env, readAt, readDoneAt }, MAX_SNAPSHOTS);
       }
-      while (byVersion.size > MAX_SNAPSHOTS) byVersion.delete(byVersion.keys().next().value as string);
     },
 
     /** The raw state behind `live`, when this adapter is the one that read it. */
