@@ -52,13 +52,18 @@ export function checkBeforeOpen(file: string): void {
   }
 }
 
-/** Runs `f` on the freshly opened database; SQLite's own "not a database" / "malformed" become a refusal. */
+/** SQLite's own "not a database" / "malformed": the file cannot be read as a database at all. */
+export function isUnreadableError(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT');
+}
+
+/** Runs `f` on the freshly opened database; a file SQLite cannot read becomes a refusal. */
 export function refuseUnreadable<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT')) {
+    if (isUnreadableError(e)) {
       throw new DatabaseRefused(file, `SQLite cannot read it (${(e as Error).message})`);
     }
     throw e;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate, type Db } from './database';
+import { isUnreadableError } from './database-startup';
 import type { Migration } from './migrations';
 
 /**
@@ -19,7 +20,7 @@ export const SERIES_MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'series cache',
-    // The same tables as rampart.db's migration 1 (which migration 6 drops there): one row per point, NaN as NULL;
+    // The same tables as rampart.db's migration 1 (which migration 6 empties there): one row per point, NaN as NULL;
     // coverage says which ranges were fetched.
     sql: `
       CREATE TABLE series_labels (
@@ -53,18 +54,13 @@ function openOnce(file: string): Db {
   }
 }
 
-const unreadable = (e: unknown): boolean => {
-  const code = (e as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT');
-};
-
 export function openSeriesDatabase(file: string, now: () => number = Date.now): Db {
   if (file === ':memory:') return openOnce(file);
   mkdirSync(dirname(file), { recursive: true });
   try {
     return openOnce(file);
   } catch (e) {
-    if (!unreadable(e)) throw e;
+    if (!isUnreadableError(e)) throw e;
     const aside = `${file}.unreadable-${now()}`;
     for (const suffix of ['', '-wal', '-shm'])
       if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
