@@ -6,6 +6,7 @@
  */
 import type { MetricSpec } from '../../shared/domain/metrics';
 import { decodeSeriesColumns, type SeriesViewAnswer } from '../../shared/downsample/columns';
+import { LINE_WIDTH } from '../../renderer/src/charts/draw-lines';
 import { isVisible, toPlotSeries, type ChartId } from '../../renderer/src/lib/series';
 import { alignForUplot, type UplotChart, type UplotSeries } from './uplot';
 
@@ -70,7 +71,7 @@ export function uplotCharts(
     const series: UplotSeries[] = shown.map((p) => ({
       label: p.name,
       color: p.color,
-      width: p.role === 'control' ? 1.25 : 1.5,
+      width: LINE_WIDTH, // the app's own line width: uPlot strokes what the app strokes
       dash: p.dash ? (DASH[p.dash] ?? null) : null,
       scale: p.axis === 'right' ? 'y2' : 'y',
     }));

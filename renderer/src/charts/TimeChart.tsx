@@ -10,6 +10,7 @@ import type { Unit } from '../lib/format';
 import type { ChartSeries } from '../lib/series';
 import { Axes, Grid, type AxisSpec } from './AxesLayer';
 import { AxisUnits, ClipMarks } from './marks';
+import { LINE_WIDTH } from './draw-lines';
 import { PlotCanvas, type PlotLine } from './PlotCanvas';
 import { plotBox, type PlotBox } from './plot-box';
 import { robustYAxis } from './y-axis';
@@ -52,14 +53,14 @@ export interface TimeChartProps {
   over?: React.ReactNode;
 }
 
-/** Control arms thinner and dashed, as the legend shows them. */
+/** Control arms dashed, as the legend shows them. */
 function toLine(s: ChartSeries): PlotLine {
   return {
     key: s.key,
     id: `${s.metric}:${s.variant ?? 'all'}`,
     axis: s.axis,
     color: s.color,
-    width: s.role === 'control' ? 1.25 : 1.5,
+    width: LINE_WIDTH,
     dash: s.dash,
     cols: s.cols,
   };

@@ -16,6 +16,15 @@ export interface LineStyle {
   dash: string | undefined;
 }
 
+/**
+ * Every series' line width in CSS pixels: one pixel for every arm (control arms are told apart by their dash, as the
+ * legend shows). Why not thicker: without a GPU (software raster, as on this project's CI and many remote desktops) Skia
+ * strokes a 1-pixel line as a hairline and anything wider as geometry — 1,440 points took 0.3–0.7 ms at 1 px and
+ * 6–10 ms at 1.25 or 1.5 px, per series and per redraw; the canary view draws up to 15 series, so a live tick's
+ * redraw was one 50–75 ms task.
+ */
+export const LINE_WIDTH = 1;
+
 /** What tracing needs of a canvas' 2D context (a fake records it in tests). */
 export interface Pen {
   moveTo(x: number, y: number): void;
