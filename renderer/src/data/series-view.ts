@@ -5,91 +5,32 @@
  * (`setTarget`, called on the input itself) either draws at once from what is held (a zoom inside a full-resolution
  * answer, the live window sliding) or asks the core right then; either way ONE frame is published per change, once
  * its data is ready, so the charts render once. A live push appends the new points (incremental M4: only the new
- * columns are recomputed) and redraws the live window; no range is polled.
+ * columns are recomputed) and redraws the live window; no range is polled. The answer before the current one is kept
+ * beside it (and appended to), so going back — 7 days, then 24 h, then 7 days again — draws without asking.
  */
-import type { ResponseOf } from '../../../shared/contract';
-import {
-  isSeriesShown,
-  seriesKey,
-  type ColumnSeries,
-  type SeriesAppended,
-} from '../../../shared/contract/domains/watches';
+import { seriesKey, type SeriesAppended } from '../../../shared/contract/domains/watches';
 import { decodeSeriesColumns } from '../../../shared/downsample/columns';
 import type { RampartError } from '../../../shared/errors';
-import type { Columns } from '../charts/columns';
 import { asRampartError } from '../api/envelope';
-import { alignToColumns, type M4Client } from '../workers/m4-client';
+import { alignToColumns } from '../workers/m4-client';
+import {
+  answerCovers,
+  covers,
+  shownKeys,
+  type Held,
+  type SeriesFrame,
+  type SeriesViewDeps,
+  type ViewAnswer,
+  type ViewTarget,
+} from './series-coverage';
 
-export type ViewAnswer = ResponseOf<'series:view'>;
-
-export interface FrameSeries {
-  key: string;
-  metric: string;
-  variant: string | null;
-  arm: ColumnSeries['arm'];
-  /** Not sent by the core (hidden when asked): the legend lists it, the charts cannot draw it. */
-  unsent: boolean;
-}
-
-export interface SeriesFrame {
-  watchId: string;
-  from: number;
-  to: number;
-  /** Pixel columns of the views (the plot width). */
-  columns: number;
-  stepMs: number;
-  series: readonly FrameSeries[];
-  /** The drawn series' columns for this window, by series key. */
-  cols: ReadonlyMap<string, Columns>;
-  stale: ViewAnswer['stale'];
-  errors: ViewAnswer['errors'];
-  /** When the newest data arrived (an answer or a push). */
-  dataAt: number;
-}
-
-export interface ViewTarget {
-  from: number;
-  to: number;
-  /** The live window (ending now): slides with time and grows with pushes. */
-  live: boolean;
-  plotWidth: number;
-  /** The width asked of the core (the plot width rounded, so small resizes reuse an answer). */
-  requestWidth: number;
-  /** The user's legend choices, by series key. */
-  overrides: Readonly<Record<string, boolean>>;
-}
-
-export interface SeriesViewDeps {
-  call: (payload: {
-    watchId: string;
-    from: number;
-    to: number;
-    width: number;
-    show?: string[];
-    hide?: string[];
-  }) => Promise<ViewAnswer>;
-  /** The M4 client for an answer of this many points (small: in-thread; large: the worker pool). */
-  m4For: (points: number) => M4Client;
-  now: () => number;
-}
-
-interface Held {
-  from: number;
-  to: number;
-  stepMs: number;
-  /** Every point of the window is held (no M4 reduction on the core): any window inside it can be drawn. */
-  exact: boolean;
-  series: FrameSeries[];
-  client: M4Client;
-  /** Series keys loaded into the client. */
-  loaded: Set<string>;
-  stale: ViewAnswer['stale'];
-  errors: ViewAnswer['errors'];
-  dataAt: number;
-}
+export type { FrameSeries, SeriesFrame, SeriesViewDeps, ViewAnswer, ViewTarget } from './series-coverage';
 
 export class SeriesView {
   private held: Held | null = null;
+  /** The answer held before `held`: a change back to its window swaps the two instead of asking the core. */
+  private spare: Held | null = null;
+  private tags = 0;
   private frame: SeriesFrame | null = null;
   private target: ViewTarget | null = null;
   private seq = 0;
@@ -121,8 +62,8 @@ export class SeriesView {
     for (const l of [...this.listeners]) l();
   }
 
-  private id(key: string): string {
-    return `${this.watchId}\u0001${key}`;
+  private id(h: Pick<Held, 'tag'>, key: string): string {
+    return `${this.watchId}\u0001${h.tag}\u0001${key}`;
   }
 
   /** The window, width or visibility changed: draw from what is held, or ask the core now. */
@@ -136,38 +77,11 @@ export class SeriesView {
     this.target = t;
     if (same && this.frame) return;
     const seq = ++this.seq;
-    if (this.covers(t)) void this.draw(seq);
-    else if (this.asked && this.fetchingFor !== 0 && this.answerCovers(this.asked, t))
+    if (!covers(this.held, t) && covers(this.spare, t)) [this.held, this.spare] = [this.spare, this.held];
+    if (covers(this.held, t)) void this.draw(seq);
+    else if (this.asked && this.fetchingFor !== 0 && answerCovers(this.asked, t))
       this.fetchingFor = seq; // drawn when it arrives
     else void this.fetch(t, seq);
-  }
-
-  /** Whether the answer to `asked` will draw `t`: the same span and visibility, `t` moved on by at most a column. */
-  private answerCovers(asked: ViewTarget, t: ViewTarget): boolean {
-    if (asked.overrides !== t.overrides || asked.requestWidth !== t.requestWidth) return false;
-    const colMs = (asked.to - asked.from) / Math.max(1, asked.requestWidth);
-    return (
-      Math.abs(t.to - t.from - (asked.to - asked.from)) <= colMs &&
-      t.from >= asked.from - colMs &&
-      t.to <= asked.to + 3 * colMs
-    );
-  }
-
-  /** Series the target shows, by the contract's visibility rule and the user's overrides. */
-  private shownKeys(h: Held, t: ViewTarget): string[] {
-    return h.series.filter((s) => isSeriesShown(s, h.series, t.overrides)).map((s) => s.key);
-  }
-
-  private covers(t: ViewTarget): boolean {
-    const h = this.held;
-    if (!h) return false;
-    if (this.shownKeys(h, t).some((k) => !h.loaded.has(k))) return false;
-    const slack = 3 * h.stepMs; // the live edge moves on between pushes (one per data step)
-    if (t.from < h.from - h.stepMs || t.to > h.to + slack) return false;
-    if (h.exact) return true;
-    // Reduced data (M4 on the core) draws pixel-true only for its own span: the live window sliding along it.
-    const colMs = (h.to - h.from) / Math.max(1, t.requestWidth);
-    return Math.abs(t.to - t.from - (h.to - h.from)) <= colMs;
   }
 
   private async fetch(t: ViewTarget, seq: number): Promise<void> {
@@ -197,31 +111,33 @@ export class SeriesView {
     }
     if (this.asked !== t) return; // a newer request is on its way
     this.asked = null;
-    await this.load(answer);
+    await this.load(answer, t.requestWidth);
     this.fetchingFor = 0;
     this.error = null;
-    if (this.target && this.covers(this.target)) await this.draw(this.seq);
+    if (this.target && covers(this.held, this.target)) await this.draw(this.seq);
     else this.notify();
   }
 
-  private async load(a: ViewAnswer): Promise<void> {
+  /** The answer becomes what is held; the one held before becomes the spare, and the spare before it is dropped. */
+  private async load(a: ViewAnswer, requestWidth: number): Promise<void> {
     const sent = a.series.filter((s) => !s.hidden);
     const points = sent.reduce((n, s) => n + s.n, 0);
     const client = this.deps.m4For(points);
-    const old = this.held;
+    const tag = ++this.tags;
     const loaded = new Set<string>();
     await Promise.all(
       sent.map((s) => {
         const key = seriesKey(s.metric, s.variant);
         loaded.add(key);
         const { t, v } = decodeSeriesColumns(s);
-        return client.load(this.id(key), t, v);
+        return client.load(this.id({ tag }, key), t, v);
       }),
     );
-    if (old)
-      for (const k of old.loaded)
-        if (!loaded.has(k) || old.client !== client) void old.client.drop(this.id(k)).catch(() => undefined);
+    this.release(this.spare);
+    this.spare = this.held;
     this.held = {
+      tag,
+      requestWidth,
       from: a.from,
       to: a.to,
       stepMs: a.stepMs,
@@ -247,9 +163,9 @@ export class SeriesView {
     if (!h || !t) return;
     // The live window snapped to its own column grid: sliding keeps the grid, so M4 reuses every column on screen.
     const w = t.live ? alignToColumns(t.from, t.to, t.plotWidth) : { from: t.from, to: t.to };
-    const keys = this.shownKeys(h, t).filter((k) => h.loaded.has(k));
+    const keys = shownKeys(h, t).filter((k) => h.loaded.has(k));
     const views = await h.client.views(
-      keys.map((k) => this.id(k)),
+      keys.map((k) => this.id(h, k)),
       w.from,
       w.to,
       Math.max(1, Math.floor(t.plotWidth)),
@@ -273,25 +189,47 @@ export class SeriesView {
   /** A push of new points: appended to what is held; the live window is drawn again (only its new columns computed). */
   async append(p: SeriesAppended): Promise<void> {
     const h = this.held;
-    if (!h || p.watchId !== this.watchId || p.stepMs !== h.stepMs) return;
+    if (!h || p.watchId !== this.watchId) return;
+    // The spare takes the same points, so it still draws the live window when the user goes back to it. One that
+    // missed pushes is dropped rather than drawn with a hole; one of another step keeps its slack (covers()).
+    const spare = this.spare;
+    let spareTakes = false;
+    if (spare && spare.stepMs === p.stepMs) {
+      spareTakes = p.from <= spare.to + 2 * spare.stepMs;
+      if (!spareTakes) {
+        this.release(spare);
+        this.spare = null;
+      }
+    }
+    const toSpare = spare && spareTakes ? this.appendTo(spare, p) : undefined;
+    if (p.stepMs !== h.stepMs) return void (await toSpare);
     if (p.from > h.to + 2 * h.stepMs) {
       // Pushes were missed (the stream dropped): ask for the window again rather than draw a hole.
       if (this.target) void this.fetch(this.target, ++this.seq);
-      return;
+      return void (await toSpare);
     }
+    await Promise.all([this.appendTo(h, p), toSpare]);
+    if (this.target?.live && covers(this.held, this.target)) await this.draw(++this.seq);
+  }
+
+  private async appendTo(h: Held, p: SeriesAppended): Promise<void> {
     await Promise.all(
       p.series.map((s) => {
         const key = seriesKey(s.metric, s.variant);
         if (!h.loaded.has(key)) return undefined;
         const { t, v } = decodeSeriesColumns(s);
-        return t.length ? h.client.append(this.id(key), t, v) : undefined;
+        return t.length ? h.client.append(this.id(h, key), t, v) : undefined;
       }),
     );
     h.to = Math.max(h.to, p.to);
     h.stale = p.stale;
     h.errors = p.errors;
     h.dataAt = this.deps.now();
-    if (this.target?.live && this.covers(this.target)) await this.draw(++this.seq);
+  }
+
+  /** Drops an answer's series from its M4 client. */
+  private release(h: Held | null): void {
+    if (h) for (const k of h.loaded) void h.client.drop(this.id(h, k)).catch(() => undefined);
   }
 
   /** The window again from the core (after an outage, or the user's explicit refresh). */
@@ -300,9 +238,10 @@ export class SeriesView {
   }
 
   dispose(): void {
-    const h = this.held;
-    if (h) for (const k of h.loaded) void h.client.drop(this.id(k)).catch(() => undefined);
+    this.release(this.held);
+    this.release(this.spare);
     this.held = null;
+    this.spare = null;
     this.frame = null;
     this.listeners.clear();
   }
