@@ -149,7 +149,7 @@ export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = def
   const secrets = secretsOfCall(call.headers, typeof call.redact === 'string' ? [call.redact] : (call.redact ?? []));
   let res: HttpResult<T>;
   try {
-    res = await send<T>(call, deps);
+    res = await send<T>(call, deps, secrets);
   } catch (e) {
     if (e instanceof RampartError) throw redactError(e, secrets);
     // Not ours (a bug, or a fetch stand-in's own error): its text may still quote the request.
@@ -158,7 +158,44 @@ export async function httpJson<T = unknown>(call: HttpCall, deps: HttpDeps = def
   return { status: res.status, headers: redactHeaders(res.headers, secrets), body: redactValue(res.body, secrets) };
 }
 
-async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
+/** Same-origin redirects a GET follows; the credentials never go to another origin (see `follow`). */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Fetches with redirects handled here, not by fetch: fetch drops only `Authorization` on a cross-origin hop, so
+ * Datadog's `DD-API-KEY`/`DD-APPLICATION-KEY` (and any vendor's custom key header) would go to whatever host a
+ * redirect names. A GET follows redirects within its origin; any other redirect is an error naming where it
+ * pointed (origin and path only), so the user can fix the URL.
+ */
+async function follow(call: HttpCall, deps: HttpDeps, init: RequestInit, target: string): Promise<Response> {
+  let url = call.url;
+  for (let hop = 0; ; hop++) {
+    const res = await deps.fetch(url, { ...init, redirect: 'manual' });
+    if (res.status < 300 || res.status > 399 || res.status === 304) return res;
+    const location = res.headers.get('location');
+    const next = location ? new URL(location, url) : null;
+    const sameOrigin = next !== null && next.origin === new URL(url).origin;
+    if (sameOrigin && call.method === 'GET' && hop < MAX_REDIRECTS) {
+      await res.body?.cancel();
+      url = next.href;
+      continue;
+    }
+    await res.body?.cancel();
+    const where = next ? `${next.origin}${next.pathname}` : 'nowhere (no Location header)';
+    const why = !sameOrigin
+      ? 'another origin: Rampart does not send the connection’s credentials there — if that is the server, use its URL'
+      : call.method !== 'GET'
+        ? 'the same origin, but only reads follow redirects'
+        : `the same origin, past ${MAX_REDIRECTS} hops`;
+    throw new RampartError(
+      'vendor_error',
+      `${call.vendor}: redirected (HTTP ${res.status} on ${target}) to ${where}, ${why}`,
+      { status: res.status },
+    );
+  }
+}
+
+async function send<T>(call: HttpCall, deps: HttpDeps, secrets: readonly string[]): Promise<HttpResult<T>> {
   const resends = call.idempotent ? 0 : Math.max(0, call.rateLimitResends ?? 0);
   const attempts = call.idempotent ? Math.max(1, call.maxAttempts ?? 4) : 1 + resends;
   const target = safeTarget(call.method, call.url);
@@ -178,11 +215,12 @@ async function send<T>(call: HttpCall, deps: HttpDeps): Promise<HttpResult<T>> {
     const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
     let waitMs: number | undefined;
     try {
-      const res = await deps.fetch(call.url, { method: call.method, headers, body, signal });
+      const res = await follow(call, deps, { method: call.method, headers, body, signal }, target);
       const parsed = await readBody(res);
       if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
       const code = statusCode(res.status, call.statusCodes);
-      const detail = serverMessage(parsed);
+      // Masked before it is cut: a cut through an echoed secret would leave a fragment redaction cannot recognise.
+      const detail = serverMessage(redactValue(parsed, secrets));
       lastError = new RampartError(
         code,
         `${call.vendor}: ${REASONS[code]} (HTTP ${res.status} on ${target})${detail ? `: ${detail}` : ''}`,
