@@ -94,7 +94,9 @@ export function formatPercent(p: number | null | undefined): string {
 /** The label drawn on a chart marker for a change: `rollout 5% → 25%`, `off → on`. */
 export function changeLabel(kind: FlagChange['kind'], from: ChangeState | null, to: ChangeState | null): string {
   if (kind === 'enabled') return `${from?.enabled ? 'on' : 'off'} → ${to?.enabled ? 'on' : 'off'}`;
-  if (kind === 'exposure') return `rollout ${formatPercent(from?.exposure ?? 0)} → ${formatPercent(to?.exposure ?? 0)}`;
+  // No state or no exposure recorded is 0 % (as before); an exposure Rampart could not read (null) says so, not "0%".
+  const share = (s: ChangeState | null): string => (s?.exposure === null ? 'unknown' : formatPercent(s?.exposure ?? 0));
+  if (kind === 'exposure') return `rollout ${share(from)} → ${share(to)}`;
   if (kind === 'targeting') return `targeting: ${to?.targeting ?? 'changed'}`;
   if (kind === 'created') return 'created';
   if (kind === 'archived') return 'archived';

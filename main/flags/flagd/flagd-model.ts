@@ -171,7 +171,9 @@ export function interpretFlag(
   }
 
   // null = "Rampart cannot read this as one number": several rules, a rule it does not see as the result, computed
-  // or non-integer weights, computed variant names, a zero total, or (without a rule) a computed variant.
+  // or non-integer weights, computed variant names, a zero total, a total past 2^53 (weights of 1e308 sum to
+  // Infinity, and the share became NaN — which the contract refuses after the write), or (without a rule) a computed
+  // variant.
   let exposure: number | null;
   if (nodes.length > 1 || outputs.length !== nodes.length) exposure = null;
   else if (fractional) {
@@ -181,7 +183,8 @@ export function interpretFlag(
       !fractional.inOutputPosition ||
       weights.some((w) => w === null) ||
       fractional.buckets.some((b) => b.variantComputed) ||
-      total === 0
+      total === 0 ||
+      !Number.isSafeInteger(total)
     )
       exposure = null;
     else {

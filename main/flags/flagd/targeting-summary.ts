@@ -31,14 +31,16 @@ function fractionalText(fractionalArgs: unknown[]): string {
   const hasBucketBy = fractionalArgs.length > 0 && !Array.isArray(fractionalArgs[0]);
   const buckets = (hasBucketBy ? fractionalArgs.slice(1) : fractionalArgs).filter(Array.isArray) as unknown[][];
   const weights = buckets.map((b) => (b.length >= 2 ? b[1] : 1));
+  const names = buckets.map((b) => nodeText(b[0])).join(' / ');
   if (weights.every((w): w is number => typeof w === 'number')) {
     const total = weights.reduce((s, w) => s + Math.max(0, w), 0) || 1;
+    if (!Number.isFinite(total)) return `fractional ${names} (weights too large to share out)`;
     const parts = buckets.map(
       (b, i) => `${nodeText(b[0])} ${Number(((100 * Math.max(0, weights[i])) / total).toFixed(2))}%`,
     );
     return `fractional ${parts.join(' / ')}`;
   }
-  return `fractional ${buckets.map((b) => nodeText(b[0])).join(' / ')} (computed weights)`;
+  return `fractional ${names} (computed weights)`;
 }
 
 function expr(node: unknown): string {
