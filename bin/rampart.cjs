@@ -7,8 +7,4 @@ if (!existsSync(cli)) {
   console.error("rampart: the CLI is not built yet. Run 'npm run build' in " + join(__dirname, '..'));
   process.exit(2);
 }
-require(cli)
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+require(cli).runAsProcess(process.argv.slice(2));

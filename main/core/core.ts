@@ -266,6 +266,7 @@ export function createCore(opts: CoreOptions) {
   void reconciled.then(() => (reconciling = false));
 
   const timers: NodeJS.Timeout[] = [];
+  let closing: Promise<void> | null = null;
   return {
     store,
     bus,
@@ -346,7 +347,16 @@ export function createCore(opts: CoreOptions) {
       plans.runner.start();
       lifecycle.start();
     },
+    /**
+     * Resolves once close() has closed everything (after a running sweep). A CLI command awaits it and then exits:
+     * reads the sweep gave up on (past its budget) may still be retrying a slow store, and must not hold the
+     * process open for their own timeouts (a command took ~31 s to exit beside an unreachable vendor).
+     */
+    closed(): Promise<void> {
+      return closing ?? Promise.resolve();
+    },
     close(): void {
+      if (closing) return;
       for (const t of timers) clearInterval(t);
       void workers.close();
       plans.runner.stop();
@@ -358,8 +368,7 @@ export function createCore(opts: CoreOptions) {
         store.close();
       };
       // A sweep still reading a store finishes first (bounded by its read budget): never a half-settled reconcile.
-      if (reconciling) void reconciled.then(rest);
-      else rest();
+      closing = reconciling ? reconciled.then(rest) : Promise.resolve(rest());
     },
   };
 }

@@ -124,11 +124,20 @@ export async function main(
       : (command.failureExit ?? 1);
   } finally {
     runtime?.core.close();
+    await runtime?.core.closed();
   }
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
+/**
+ * Runs `rampart <argv>` as a process: exits once the command is done and its output flushed. Not on the event loop
+ * going idle: a store read abandoned past its budget (settle.ts) may retry for its own timeouts.
+ */
+export function runAsProcess(argv: string[]): void {
+  void main(argv).then((code) => {
     process.exitCode = code;
+    // Each callback runs once everything written before it on that stream was handed on: nothing is cut off.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   });
 }
+
+if (require.main === module) runAsProcess(process.argv.slice(2));
