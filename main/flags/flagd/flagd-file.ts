@@ -4,6 +4,7 @@ import path from 'node:path';
 import { RampartError } from '../../../shared/errors';
 import { MAX_FLAG_FILE_BYTES } from './flagd-limits';
 import { setBounded } from '../../../shared/bounded-map';
+import { keepOwnership } from './flagd-owner';
 
 /**
  * File I/O for the flagd adapter.
@@ -179,16 +180,19 @@ export async function replaceFileIfUnchanged(file: string, text: string, expecte
   const target = await realTarget(file);
   const dir = path.dirname(target);
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  let mode = 0o644;
+  let original: Stats | null = null;
   try {
-    mode = (await fs.stat(target)).mode & 0o777;
+    original = await fs.stat(target);
   } catch {
-    /* keep the default */
+    /* a new file: the default mode, Rampart's owner */
   }
+  const mode = original ? original.mode & 0o777 : 0o644;
   let renamed = false;
   try {
     const handle = await fs.open(temp, 'wx', mode);
     try {
+      if (original) await handle.chmod(mode); // the original's mode exactly: open() applied the umask to it
+      await keepOwnership(handle, original, file);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {
