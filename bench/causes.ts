@@ -39,7 +39,7 @@ export const GAP_CAUSES: Record<string, string> = {
     'builds before/after, 3 × 5 runs: 2.33–2.51 s → 1.95–2.29 s. Next lever: answer the first view before the start-up decisions.',
   'sqlite.ingest':
     'Cause: the series cache writes one row per sample into a WITHOUT ROWID table keyed by (24-char query key, labels JSON, t) with ' +
-    'INSERT OR REPLACE, under synchronous=FULL.',
+    'INSERT OR REPLACE (series.db: WAL, synchronous=NORMAL): the B-tree inserts themselves, not the commit.',
   'sqlite.read-hour':
     'Cause: the cache read materializes every row as a JS object before copying it into Float64Arrays.',
   'm4.node.1m': 'Cause: machine load (M4 is a single pass over the points).',
