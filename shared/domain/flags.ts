@@ -91,6 +91,12 @@ export function formatPercent(p: number | null | undefined): string {
   return `${Number.isInteger(p) ? p : Number(p.toFixed(3))}%`;
 }
 
+/**
+ * How a store's adapter starts the targeting text of a flag it lists but cannot interpret (flagd: outside the strict
+ * shape): exposure null, never ramped. One owner, so the connection Test can count them.
+ */
+export const UNREADABLE_FLAG = 'Rampart cannot read this flag: ';
+
 /** The label drawn on a chart marker for a change: `rollout 5% → 25%`, `off → on`. */
 export function changeLabel(kind: FlagChange['kind'], from: ChangeState | null, to: ChangeState | null): string {
   if (kind === 'enabled') return `${from?.enabled ? 'on' : 'off'} → ${to?.enabled ? 'on' : 'off'}`;

@@ -5,6 +5,7 @@ import {
   type MetricsConnection,
 } from '../../../shared/domain/connections';
 import { testSink } from '../../notify';
+import { UNREADABLE_FLAG, type FlagState } from '../../../shared/domain/flags';
 import { isRampartError, RampartError } from '../../../shared/errors';
 import type { ProbeCheck } from '../../metrics/metrics-provider';
 import { plainNetworkError } from '../../metrics/plain-errors';
@@ -33,6 +34,21 @@ function probeQuery(core: Core, c: MetricsConnection): string | null {
 
 const line = (checks: ProbeCheck[]) => checks.map((k) => `${k.ok ? '✓' : '✗'} ${k.name}: ${k.detail}`).join(' · ');
 
+/** What the store's flags look like to Rampart: how many it reads, and the ones it cannot interpret (never ramped). */
+function flagsCheck(flags: FlagState[]): { name: string; ok: boolean; detail: string } {
+  const unreadable = flags.filter((f) => Object.values(f.envs).some((e) => e.targeting?.startsWith(UNREADABLE_FLAG)));
+  const some = unreadable
+    .slice(0, 3)
+    .map((f) => f.key)
+    .join(', ');
+  const detail =
+    `${flags.length} flag(s) listed` +
+    (unreadable.length > 0
+      ? `; ${unreadable.length} Rampart cannot interpret (${some}${unreadable.length > 3 ? ', …' : ''}): see \`rampart flags show\``
+      : '');
+  return { name: 'flags', ok: true, detail };
+}
+
 /**
  * `connections:test`: contact the server and prove what Rampart needs from it (docs/design.md, Connections) —
  * a flag store lists its environments with the token; Prometheus answers buildinfo and a probe query; Datadog
@@ -49,14 +65,23 @@ export function connectionTestHandlers(core: Core): Pick<DomainHandlers<'connect
           const environments = await s.environments();
           const names = environments.map((e) => e.key).join(', ');
           const checks = [
-            {
-              name: 'environments',
-              ok: true,
-              detail: `${environments.length} environment(s) readable with this token${names ? `: ${names}` : ''}`,
-            },
+            environments.length > 0
+              ? {
+                  name: 'environments',
+                  ok: true,
+                  detail: `${environments.length} environment(s) readable with this token: ${names}`,
+                }
+              : {
+                  name: 'environments',
+                  ok: false,
+                  // A server that answers an empty list to anything (not the vendor's API, or a token that sees
+                  // nothing) used to pass as "0 environment(s) readable": nothing can be watched or ramped there.
+                  detail: `no environment readable with this token: Rampart needs at least one (is the URL the ${c.kind} API, and does the token see the project?)`,
+                },
+            flagsCheck(await s.listFlags()),
           ];
           return {
-            ok: true,
+            ok: checks.every((k) => k.ok),
             message: `${c.name}: ${line(checks)}`,
             environments,
             capabilities: s.capabilities(),

@@ -1,4 +1,4 @@
-import type { FlagState } from '../../../shared/domain/flags';
+import { UNREADABLE_FLAG, type FlagState } from '../../../shared/domain/flags';
 import { envStateOf, interpretFlag } from './flagd-model';
 import type { FlagEntry } from './flagd-schema';
 import { evaluatorsOf, flagVersion, type Snapshot } from './flagd-snapshot';
@@ -26,7 +26,11 @@ export function flagStateOf(entry: FlagEntry, snap: Snapshot, env: string): Flag
         [env]: {
           enabled: def.state === 'ENABLED',
           exposure: null,
-          targeting: `Rampart cannot read this flag: ${entry.problem}. It will not ramp it; a rollback turns it off (state DISABLED)`,
+          // What a rollback would do, as flagd-rollback.ts's applyOddRollback does it: a flag that is not an object
+          // has no state to set, so the list and `flags show` must not promise one.
+          targeting: entry.notAnObject
+            ? `${UNREADABLE_FLAG}${entry.problem}. It has no state to turn off: neither a ramp nor a rollback can change it (flagd-core rejects the file) — fix it by hand`
+            : `${UNREADABLE_FLAG}${entry.problem}. It will not ramp it; a rollback turns it off (state DISABLED)`,
           version,
         },
       },
