@@ -60,7 +60,7 @@ describe('the connection Test', () => {
     });
     const t = await call('connections:test', { id: 'ldx' });
     expect(t.ok).toBe(false);
-    expect(t.checks.find((k) => k.name === 'environments')).toMatchObject({ ok: false });
+    expect(t.checks?.find((k) => k.name === 'environments')).toMatchObject({ ok: false });
     expect(t.message).toMatch(/no environment readable with this token/);
   });
 
@@ -72,7 +72,7 @@ describe('the connection Test', () => {
       connection: { id: 'odd', name: 'Odd file', kind: 'flagd', file, environment: 'production' },
     });
     const t = await call('connections:test', { id: 'odd' });
-    expect(t.checks.find((k) => k.name === 'flags')?.detail).toBe(
+    expect(t.checks?.find((k) => k.name === 'flags')?.detail).toBe(
       '2 flag(s) listed; 1 Rampart cannot interpret (f1): see `rampart flags show`',
     );
     const f1 = await call('flags:get', { connectionId: 'odd', flagKey: 'f1' });

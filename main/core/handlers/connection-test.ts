@@ -10,6 +10,7 @@ import { isRampartError, RampartError } from '../../../shared/errors';
 import type { ProbeCheck } from '../../metrics/metrics-provider';
 import { plainNetworkError } from '../../metrics/plain-errors';
 import { metricsKind } from '../../kinds';
+import { secretsNeeded } from '../../../shared/kinds';
 import type { Core } from '../core';
 import { renderWatchTemplate } from '../queries';
 import type { DomainHandlers } from './types';
@@ -64,19 +65,21 @@ export function connectionTestHandlers(core: Core): Pick<DomainHandlers<'connect
           const s = connections.flagStore(id);
           const environments = await s.environments();
           const names = environments.map((e) => e.key).join(', ');
+          // "with this token" only where there is one: a flagd file has none (the table says "not needed").
+          const how = secretsNeeded(c).length > 0 ? ' with this token' : '';
           const checks = [
             environments.length > 0
               ? {
                   name: 'environments',
                   ok: true,
-                  detail: `${environments.length} environment(s) readable with this token: ${names}`,
+                  detail: `${environments.length} environment(s) readable${how}: ${names}`,
                 }
               : {
                   name: 'environments',
                   ok: false,
                   // A server that answers an empty list to anything (not the vendor's API, or a token that sees
                   // nothing) used to pass as "0 environment(s) readable": nothing can be watched or ramped there.
-                  detail: `no environment readable with this token: Rampart needs at least one (is the URL the ${c.kind} API, and does the token see the project?)`,
+                  detail: `no environment readable${how}: Rampart needs at least one (is the URL the ${c.kind} API, and does the token see the project?)`,
                 },
             flagsCheck(await s.listFlags()),
           ];
