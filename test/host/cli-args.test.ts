@@ -97,6 +97,39 @@ describe('numbers are decimal only', () => {
   });
 });
 
+describe('options given twice, and values that start with a dash', () => {
+  it('refuses a value option given twice (it used to keep the last: --to 20 --to 30 ramped to 30)', async () => {
+    const dataDir = tmp();
+    const ramp = (...extra: string[]) =>
+      run(
+        'ramp',
+        'checkout-v2',
+        '--env',
+        'production',
+        ...extra,
+        '--comment',
+        'go',
+        '--override',
+        '--data-dir',
+        dataDir,
+      );
+    const twice = await ramp('--to', '20', '--to', '30');
+    expect(twice.code).toBe(2);
+    expect(twice.err).toBe(
+      "rampart ramp: --to is given twice ('20', then '30'): give it once (see 'rampart ramp --help')",
+    );
+    const dash = await ramp('--to', '-5');
+    expect(dash.code).toBe(2);
+    expect(dash.err).toMatch(/--to needs a value; one that starts with '-' is written --to=<value>/);
+    const audit = await run('audit', 'list', '--json', '--data-dir', dataDir);
+    expect(JSON.parse(audit.out)).toEqual([]); // nothing ramped
+    // A switch said twice says one thing; an option declared repeatable repeats.
+    expect((await run('flags', 'list', '--json', '--json', '--data-dir', dataDir)).code).toBe(0);
+    const envs = await run('flags', 'list', '--allow-env', 'A', '--allow-env', 'B', '--data-dir', dataDir);
+    expect(envs.code, envs.err).toBe(0);
+  });
+});
+
 describe('the data directory and the opt-in variables', () => {
   it("refuses --data-dir '' (it would write a database into the current directory) and a blank one", async () => {
     const before = readdirSync(process.cwd());

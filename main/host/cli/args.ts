@@ -19,13 +19,39 @@ export class UsageError extends RampartError {
   }
 }
 
-/** Strict parsing: an unknown flag or a missing value is a one-line error naming it, exit code 2. */
+/**
+ * Strict parsing: an unknown flag, a missing value or an option given twice is a one-line error naming it, exit
+ * code 2. Twice: `ramp --to 20 --to 30` silently ramped to 30 (parseArgs keeps the last); only options declared
+ * `multiple`, and switches, may repeat.
+ */
 export function parse(args: string[], options: Options) {
+  const all = { ...GLOBAL_OPTIONS, ...options };
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: Options; allowPositionals: true; tokens: true }>>;
   try {
-    return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '').split('\n')[0]);
+    const message = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '');
+    // parseArgs: "Option '--to' argument is ambiguous. Did you forget …" — for `--to -5`.
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    throw new UsageError(
+      ambiguous
+        ? `${ambiguous[1]} needs a value; one that starts with '-' is written ${ambiguous[1]}=<value>`
+        : message.split('\n')[0],
+    );
   }
+  const seen = new Map<string, string | undefined>();
+  for (const t of parsed.tokens ?? []) {
+    // A repeated switch (`--json --json`) says the same thing twice; a repeated value may say two things.
+    if (t.kind !== 'option' || all[t.name]?.multiple || all[t.name]?.type === 'boolean') continue;
+    if (seen.has(t.name)) {
+      const values = [seen.get(t.name), t.value].filter((v) => v !== undefined).map((v) => `'${v}'`);
+      throw new UsageError(
+        `--${t.name} is given twice${values.length ? ` (${values.join(', then ')})` : ''}: give it once`,
+      );
+    }
+    seen.set(t.name, t.value);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 export function requireString(values: Record<string, unknown>, name: string): string {
