@@ -7,6 +7,7 @@ import type { AuditLog, AuditRecord } from '../store/audit-log';
 import type { FlagChangeStore } from '../store/flag-changes';
 import type { ProcessRegistry } from '../store/process-registry';
 import type { EventBus } from '../core/event-bus';
+import { formatPercent } from '../../shared/domain/flags';
 import { assertExpectedState, checkRange, pointOf, roundToStep, sameExposure, ROLLBACK_TARGET } from './exposure-rules';
 import { isRefusal, messageOf } from './outcome';
 import { createSettler } from './settle';
@@ -191,7 +192,7 @@ export function createRolloutService(deps: RolloutDeps) {
       const guard = await guardOrRefuse(req, base, live, target, 'ramp', req.override);
       const s = store;
       const seen = live;
-      return runner.run({
+      const result = await runner.run({
         base: {
           ...base,
           detail: { ...base.detail, readAt, ...guard, ...(to !== req.to ? { requested: req.to } : {}) },
@@ -212,6 +213,10 @@ export function createRolloutService(deps: RolloutDeps) {
           return { ...(second || {}), ...(first || {}) } as WriteReport;
         },
       });
+      if (to === req.to) return result;
+      // Said where the user reads the result, not only in the audit's detail: `--to 20.5` wrote 21 %.
+      const rounded = `asked for ${formatPercent(req.to)}; the store takes steps of ${formatPercent(s.capabilities().exposureStep)}, so ${formatPercent(to)}.`;
+      return { ...result, note: result.note ? `${rounded} ${result.note}` : rounded };
     },
 
     /** Never blocked by metrics or by a concurrent change: rolling back is always what the captain wants. */

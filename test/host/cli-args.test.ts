@@ -108,7 +108,7 @@ describe('options given twice, and values that start with a dash', () => {
         'production',
         ...extra,
         '--comment',
-        'go',
+        'go on',
         '--override',
         '--data-dir',
         dataDir,
@@ -122,7 +122,12 @@ describe('options given twice, and values that start with a dash', () => {
     expect(dash.code).toBe(2);
     expect(dash.err).toMatch(/--to needs a value; one that starts with '-' is written --to=<value>/);
     const audit = await run('audit', 'list', '--json', '--data-dir', dataDir);
-    expect(JSON.parse(audit.out)).toEqual([]); // nothing ramped
+    expect(JSON.parse(audit.out)).toEqual([]); // nothing ramped by the refused ones
+    // A value the store cannot hold is rounded to its step, and the result says so (not only the audit's detail).
+    const half = await ramp('--to', '20.5');
+    expect(half.code, half.err).toBe(0);
+    expect(half.out).toMatch(/→ 21% — confirmed by read-back/);
+    expect(half.out).toContain('note: asked for 20.5%; the store takes steps of 1%, so 21%.');
     // A switch said twice says one thing; an option declared repeatable repeats.
     expect((await run('flags', 'list', '--json', '--json', '--data-dir', dataDir)).code).toBe(0);
     const envs = await run('flags', 'list', '--allow-env', 'A', '--allow-env', 'B', '--data-dir', dataDir);
