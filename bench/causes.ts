@@ -15,9 +15,11 @@ export const GAP_CAUSES: Record<string, string> = {
     'page, the React commit of the stack, one canvas per series); uPlot is handed 17k points already in the page and draws one canvas. ' +
     'Lever: the same one-canvas-per-chart change as the zoom.',
   'app.flags.keystroke':
-    'Cause: the list is virtualized now (row-window.ts: about a screenful of rows rendered) and the filter deferred; a keystroke ' +
-    'still costs ≈ 10–15 ms of handling (filtering and sorting 1,004 rows, the React commit of the window) plus ≈ 7–10 ms of frame. ' +
-    'Not yet profiled further.',
+    'Cause (Chromium trace of the keystrokes): a keystroke that leaves the same rows on screen costs ≈ 5–8 ms of handling (the ' +
+    'input’s own editing forces a style and layout pass) plus ≈ 3–5 ms of frame; the slow ones are those that swap the rendered rows ' +
+    '(“z” after “bench-flag-07”: 1,004 rows → none): style for ≈ 300–500 new elements and layout of ≈ 800 objects, 10–25 ms in ' +
+    'software raster, and almost no script. The list rendered 55 rows for the 8 on screen until this run (content-visibility made ' +
+    'the measured row pitch too small); now 21. Next lever: fewer DOM nodes per row, or rows recycled in place.',
   'app.rollback.busy':
     'Cause: mostly the rollback itself and the 2 cores the verdicts share: the same rollback on the idle host (the baseline) takes ' +
     '≈ 70 ms, and the ORDER test (test/e2e/rollback-order.test.ts) shows the host answers it before verdicts sent ahead of it. A flagd ' +
