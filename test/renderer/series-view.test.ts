@@ -39,6 +39,28 @@ function answer(from: number, to: number, stepMs: number): ViewAnswer {
   };
 }
 
+/** A live push of one new point at `t` for the watch's one series. */
+function push(stepMs: number, t: number): SeriesAppended {
+  return {
+    watchId: 'w1',
+    stepMs,
+    from: t,
+    to: t,
+    series: [
+      {
+        metric: 'p99',
+        variant: 'on',
+        arm: 'treatment',
+        labels: {},
+        hidden: false,
+        ...encodeColumns([t], [valueAt(t)]),
+      },
+    ],
+    stale: null,
+    errors: [],
+  };
+}
+
 function harness() {
   const calls: { from: number; to: number }[] = [];
   const client = createM4Client(inThreadM4);
@@ -99,26 +121,7 @@ describe('a watch series view', () => {
     await settle();
     // A new 10-minute step for the week (the day's held answer has another step: it is not touched). A reduced
     // answer draws pixel-true while it grew by less than a pixel column (7 d / 800 ≈ 12.6 min).
-    const t = [T0 + 10 * MIN];
-    const push: SeriesAppended = {
-      watchId: 'w1',
-      stepMs: 10 * MIN,
-      from: t[0],
-      to: t[0],
-      series: [
-        {
-          metric: 'p99',
-          variant: 'on',
-          arm: 'treatment',
-          labels: {},
-          hidden: false,
-          ...encodeColumns(t, t.map(valueAt)),
-        },
-      ],
-      stale: null,
-      errors: [],
-    };
-    await view.append(push);
+    await view.append(push(10 * MIN, T0 + 10 * MIN));
     view.setTarget(target(7 * DAY, T0 + 10 * MIN));
     await settle();
     expect(calls).toHaveLength(2);
@@ -132,25 +135,7 @@ describe('a watch series view', () => {
     view.setTarget(target(7 * DAY));
     await settle();
     // A push of 1-minute steps from an hour later: the day kept aside missed the ones between.
-    const t = [T0 + 60 * MIN];
-    await view.append({
-      watchId: 'w1',
-      stepMs: MIN,
-      from: t[0],
-      to: t[0],
-      series: [
-        {
-          metric: 'p99',
-          variant: 'on',
-          arm: 'treatment',
-          labels: {},
-          hidden: false,
-          ...encodeColumns(t, t.map(valueAt)),
-        },
-      ],
-      stale: null,
-      errors: [],
-    });
+    await view.append(push(MIN, T0 + 60 * MIN));
     view.setTarget(target(DAY));
     await settle();
     expect(calls).toHaveLength(3);
