@@ -14,21 +14,21 @@ import { bundleCli, runCli } from './support/cli-bundle';
  * A CLI command beside a store that never answers. Every door settles intents left by processes that are gone; the
  * sweep gives each store read a budget (5 s, settle.ts) and moves on, but the abandoned reads went on retrying for
  * their own timeouts (4 attempts of 10 s), and the process waited for them: any command — `audit list`, a ramp on
- * a healthy flagd file — took ~31 s to exit. It now exits once the command is done and its output is flushed:
- * here, while the hanging server still holds the reads the sweep abandoned (ordering, not a timed bound).
+ * a healthy flagd file — took ~31 s to exit. It now exits once the command is done and its output is flushed,
+ * after the sweep's budget and long before the abandoned reads' own timeouts: a 25 s watchdog kills the old one.
  */
 let work: string;
 let cli: string;
 let hanging: Server;
 let url = '';
-const open = new Set<unknown>();
+/** Requests the hanging server received (it never answers one). */
+let received = 0;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'rampart-cli-exit-'));
   cli = bundleCli(work);
-  hanging = createServer((req) => {
-    open.add(req);
-    req.on('close', () => open.delete(req));
+  hanging = createServer(() => {
+    received++;
   });
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
   url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('a CLI command beside a store that never answers', () => {
-  it('prints its answer and exits while the abandoned reads are still open', async () => {
+  it('prints its answer and exits long before the abandoned reads would time out', async () => {
     const dataDir = join(work, 'data');
     const seed = openStore(dataDir);
     seed.records.connections.save(
@@ -75,10 +75,10 @@ describe('a CLI command beside a store that never answers', () => {
     });
     expect(run.signal, 'the command was still running when the watchdog killed it').toBeNull();
     expect(run.code, run.stderr).toBe(0);
-    expect(
-      open.size,
-      'the sweep’s reads were still open on the hanging server when the command exited',
-    ).toBeGreaterThan(0);
+    // The sweep did read the hanging store and was never answered; its reads, retried for 4 × 10 s, no longer hold
+    // the process. (Whether their sockets are still open when the child's exit is seen races with its teardown, so
+    // the test counts requests, not open sockets.)
+    expect(received, 'the start-up sweep never read the hanging store').toBeGreaterThan(0);
     const entries = JSON.parse(run.stdout) as { actionId: string; result: string }[];
     // Nothing could be read: the orphan stays as it was, for the next door.
     expect(entries.find((e) => e.actionId === orphan.actionId)?.result).toBe('pending');
