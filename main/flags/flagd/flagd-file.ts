@@ -71,8 +71,9 @@ function notRegular(file: string, s: Stats): RampartError {
 
 function tooLarge(file: string, bytes: number): RampartError {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  // A file Rampart will not read, like a FIFO or a directory: bad input (CLI exit 2), not a store that failed.
   return new RampartError(
-    'vendor_error',
+    'bad_request',
     `flagd file ${file} is larger than ${mib(MAX_FLAG_FILE_BYTES)} (${bytes > MAX_FLAG_FILE_BYTES ? mib(bytes) : 'it grew while being read'}); Rampart reads flag files up to ${mib(MAX_FLAG_FILE_BYTES)}`,
     { file },
   );

@@ -61,6 +61,18 @@ function findCommand(argv: string[]): { name: string; rest: string[] } | undefin
   return undefined;
 }
 
+/**
+ * Exit 2 means "fix the command": something named does not exist, or Rampart refused the input before acting. A store
+ * answering HTTP 400 to a request Rampart built is the action failing (exit 1): a CI gate must not read a rollback the
+ * vendor rejected as a typo.
+ */
+function isBadInput(e: unknown): boolean {
+  if (!isRampartError(e)) return false;
+  if (e.code === 'not_found') return true;
+  const status = (e.details as { status?: unknown } | undefined)?.status;
+  return e.code === 'bad_request' && typeof status !== 'number';
+}
+
 /** Runs the CLI; returns the exit code. Errors print one line naming the problem (exit 2 usage, 1 failure). */
 export async function main(
   argv: string[],
@@ -119,9 +131,7 @@ export async function main(
     const message = isRampartError(e) ? e.message : e instanceof Error ? e.message : String(e);
     // One line that names the problem; the usage is one `--help` away.
     io.err(`rampart ${found.name}: ${message}${usage ? ` (see 'rampart ${found.name} --help')` : ''}`);
-    return usage || (isRampartError(e) && (e.code === 'bad_request' || e.code === 'not_found'))
-      ? 2
-      : (command.failureExit ?? 1);
+    return usage || isBadInput(e) ? 2 : (command.failureExit ?? 1);
   } finally {
     runtime?.core.close();
     await runtime?.core.closed();

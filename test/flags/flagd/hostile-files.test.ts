@@ -62,7 +62,7 @@ describe('flagd adapter: files that are not flag files', () => {
         writeFileSync(path.join(dir, 'big.json'), Buffer.alloc(20 * 1024 * 1024, 0x20)),
         path.join(dir, 'big.json')
       ),
-      code: 'vendor_error',
+      code: 'bad_request',
       message: /is larger than 8\.0 MiB \(20\.0 MiB\)/,
     },
     {
