@@ -51,12 +51,16 @@ export const ChangeWindow = z
 export type ChangeWindow = z.infer<typeof ChangeWindow>;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A day that exists: Date.parse takes 2025-02-30 as 2 March, so the date must survive a round trip. */
+function isCalendarDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
 export const FreezeDate = z.string().refine((s) => {
   const [a, b, ...rest] = s.split('..');
-  return (
-    rest.length === 0 && DATE.test(a) && (b === undefined || (DATE.test(b) && b >= a)) && !Number.isNaN(Date.parse(a))
-  );
-}, 'a date YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD');
+  return rest.length === 0 && isCalendarDate(a) && (b === undefined || (isCalendarDate(b) && b >= a));
+}, 'a date YYYY-MM-DD that exists, or a range YYYY-MM-DD..YYYY-MM-DD');
 
 export interface LocalTime {
   day: number;

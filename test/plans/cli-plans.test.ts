@@ -34,6 +34,20 @@ describe('rampart plan … on the demo workspace', () => {
     });
   });
 
+  it('plan status says the decision `verdict` says, and that no runner is moving the plan', async () => {
+    const verdict = await run('verdict', 'search-ranker', '--env', 'production', '--json');
+    const now = (JSON.parse(verdict.out) as { decision: { action: string; reason: string } }).decision;
+    const status = await run('plan', 'status', 'search-ranker', '--env', 'production');
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toContain(`decision now: ${now.action} — ${now.reason}`);
+    expect(status.out).toMatch(/runner: none is running this plan; it moves only while the app/);
+    expect(status.out).toMatch(/the plan has not acted on a decision yet/);
+    const json = JSON.parse((await run('plan', 'status', 'search-ranker', '--json')).out) as {
+      decisionNow: { action: string } | null;
+    };
+    expect(json.decisionNow?.action).toBe(now.action);
+  });
+
   it('refuses bad input in one line with exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [
@@ -70,6 +84,32 @@ describe('rampart plan … on the demo workspace', () => {
       [
         ['plan', 'start', 'checkout-v2', '--env', 'production', '--freeze', 'tomorrow', '--comment', 'go go'],
         /freezeDates.*YYYY-MM-DD/,
+      ],
+      [
+        ['plan', 'start', 'checkout-v2', '--env', 'production', '--freeze', '2025-02-30', '--comment', 'go go'],
+        /freezeDates.*YYYY-MM-DD that exists/,
+      ],
+      [
+        [
+          'plan',
+          'start',
+          'checkout-v2',
+          '--env',
+          'production',
+          '--freeze',
+          '2025-02-01..2025-02-29',
+          '--comment',
+          'go',
+        ],
+        /freezeDates.*YYYY-MM-DD that exists/,
+      ],
+      [
+        ['plan', 'start', 'checkout-v2', '--env', 'production', '--steps', '', '--comment', 'go go'],
+        /--steps is empty/,
+      ],
+      [
+        ['plan', 'start', 'checkout-v2', '--env', 'production', '--approve-at', '150', '--comment', 'go go'],
+        /--approve-at takes percentages.*'150'/,
       ],
       [['plan', 'status', 'no-such-flag'], /No plan for no-such-flag/],
       [['plan', 'pause', 'search-ranker', '--env', 'production'], /--comment is required/],

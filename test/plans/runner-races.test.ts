@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RampartError } from '../../shared/errors';
-import { statusText } from '../../main/host/cli/commands-plans';
+import { statusText } from '../../main/host/cli/plan-status-text';
 import { decision, planHarness, WATCH } from './support/harness';
 
 /**

@@ -1,10 +1,10 @@
 import { parseWindow } from '../../../shared/domain/plan-schedule';
 import type { PlanView } from '../../../shared/domain/plans';
-import { formatPercent } from '../../../shared/domain/flags';
-import { formatDuration } from '../../../shared/stats/format';
 import { optionalNumber, parseDuration, requireString, UsageError } from './args';
 import { resolveConnection, TIME_OPTIONS, type Command, type CommandContext } from './commands';
-import { formatTime, localizeText, table, timeZoneOf, zoneLabel, type TimeZone } from './format';
+import { formatDuration } from '../../../shared/stats/format';
+import { formatTime, localizeText, table, timeZoneOf, zoneLabel } from './format';
+import { pct, statusText, type CurrentDecision } from './plan-status-text';
 
 const door = { door: 'cli' as const };
 const where = { connection: { type: 'string' }, env: { type: 'string' } } as const;
@@ -40,21 +40,24 @@ async function findPlan(ctx: CommandContext, opts: { activeOnly: boolean }): Pro
   return pool[0];
 }
 
-function stepList(text: string): number[] {
+function stepList(text: string, option: 'steps' | 'approve-at'): number[] {
+  if (text.trim() === '')
+    throw new UsageError(`--${option} is empty; give percentages separated by commas, e.g. 1,5,25,50,100`);
   const parts = text.split(',').map((s) => s.trim());
   const nums = parts.map((s) => (/^(?:0|[1-9]\d*)(?:\.\d+)?$/.test(s) ? Number(s) : Number.NaN));
   const bad = parts.find((_, i) => !(nums[i] > 0 && nums[i] <= 100));
   if (bad !== undefined)
     throw new UsageError(
-      `--steps takes percentages from 0 (exclusive) to 100 separated by commas, e.g. 1,5,25,50,100; got '${bad}'`,
+      `--${option} takes percentages from 0 (exclusive) to 100 separated by commas, e.g. 1,5,25,50,100; got '${bad}'`,
     );
   return nums;
 }
 
 /** The policy flags shared by `plan start` and `plan save-policy`; only what is given (a saved policy fills the rest). */
 function policyFlags(v: Record<string, unknown>): Record<string, unknown> {
-  const approveAt = v['approve-at'] ? stepList(String(v['approve-at'])) : [];
-  const exposures = v.steps ? stepList(String(v.steps)) : undefined;
+  // `!== undefined`, not truthiness: `--steps ""` is a mistake to name, not a request for the default ladder.
+  const approveAt = v['approve-at'] !== undefined ? stepList(String(v['approve-at']), 'approve-at') : [];
+  const exposures = v.steps !== undefined ? stepList(String(v.steps), 'steps') : undefined;
   const missing = approveAt.find((a) => !(exposures ?? [1, 5, 25, 50, 100]).includes(a));
   if (missing !== undefined) throw new UsageError(`--approve-at ${missing} is not one of the steps`);
   const policy: Record<string, unknown> = {};
@@ -95,36 +98,6 @@ const POLICY_OPTIONS = {
 } as const;
 const POLICY_USAGE =
   '[--steps 1,5,25,50,100] [--bake 10m] [--min-samples N] [--approve-at 50] [--window "Mon-Thu 09:00-17:00 Europe/Berlin"]… [--freeze 2025-12-24]… [--time-zone Z] [--recovery 15m]';
-
-const pct = (x: { enabled: boolean; exposure: number | null }) => (x.enabled ? formatPercent(x.exposure) : 'off');
-
-/** "running at 5% (step 2/5) — baking: 3 min left; next: advance to 25% … ; last decision: advance" */
-// Times in the zone every command prints in (--utc / RAMPART_TZ, local by default), the core's own included (F7).
-export function statusText(p: PlanView, now: number, zone: TimeZone = timeZoneOf({})): string {
-  const at = (ms: number) => formatTime(ms, zone);
-  const say = (text: string) => localizeText(text, zone, now);
-  const o = p.outlook;
-  const d = p.lastDecision;
-  return [
-    `${p.flagKey} in ${p.env} (${p.connectionId}) — plan ${p.id}: ${p.state.toUpperCase()}`,
-    `  at ${o.served ? `${pct(o.served)} in the store (the plan left it at ${pct(p.expected)})` : pct(p.expected)}, step ${p.stepIndex + 1}/${p.policy.steps.length}: ${p.policy.steps.map((s, i) => (i === p.stepIndex ? `[${s.exposure}%]` : `${s.exposure}%${s.approval ? '*' : ''}`)).join(' → ')}`,
-    `  ${say(p.reason)}`,
-    // A finished plan bakes nothing any more: no live-looking progress line.
-    ...(o.finished
-      ? []
-      : [
-          `  bake ${formatDuration(o.bake.elapsedMs)} of ${formatDuration(o.bake.requiredMs)}${o.bake.estimateMs !== null ? ` (decision estimate ${formatDuration(o.bake.estimateMs)})` : ''}; samples ${o.samples.have ?? '?'} of ${o.samples.need}; window: ${o.window.reason}`,
-        ]),
-    `  next: ${say(o.next.text)}${o.next.at ? ` (≈ ${at(o.next.at)})` : ''}`,
-    ...(o.evaluatingSince !== null
-      ? [`  runner: evaluating since ${at(o.evaluatingSince)} (${formatDuration(now - o.evaluatingSince)})`]
-      : []),
-    d
-      ? `  last decision ${at(d.computedAt)} (${formatDuration(now - d.computedAt)} ago): ${d.action} — ${say(d.reason)}`
-      : '  no decision yet',
-    ...(p.recovery ? [`  recovery: ${p.recovery.status} — ${p.recovery.message}`] : []),
-  ].join('\n');
-}
 
 function actionCommand(verb: 'pause' | 'resume' | 'approve' | 'abort', past: string): Command {
   return {
@@ -181,6 +154,13 @@ export const planCommands: Record<string, Command> = {
     options: { ...where, ...TIME_OPTIONS },
     async run(ctx) {
       const p = await findPlan(ctx, { activeOnly: false });
+      const current: CurrentDecision | undefined = p.outlook.finished
+        ? undefined
+        : await ctx
+            .registrar()
+            .call('decision:get', { watchId: p.watchId }, door)
+            .then((decision) => ({ decision }))
+            .catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
       const step = p.policy.steps[p.stepIndex];
       const out = {
         id: p.id,
@@ -197,10 +177,11 @@ export const planCommands: Record<string, Command> = {
         bakeLeftMs: Math.max(0, p.outlook.bake.requiredMs - p.outlook.bake.elapsedMs),
         next: p.outlook.next,
         decision: p.lastDecision,
+        decisionNow: current && 'decision' in current ? current.decision : null,
         recovery: p.recovery,
         plan: p,
       };
-      ctx.out(ctx.json ? JSON.stringify(out, null, 2) : statusText(p, ctx.now, timeZoneOf(ctx.values)));
+      ctx.out(ctx.json ? JSON.stringify(out, null, 2) : statusText(p, ctx.now, timeZoneOf(ctx.values), current));
       return 0;
     },
   },
