@@ -1,5 +1,8 @@
 import { RampartError, type ErrorCode } from '../../shared/errors';
+import { REASONS, retryAfterMs, statusCode } from './http-status';
 import { redactHeaders, redactText, redactValue, secretsOfCall } from './redact';
+
+export { retryAfterMs } from './http-status';
 
 /**
  * The one outbound HTTP path for every adapter: a deadline on every attempt, retries only for idempotent calls,
@@ -64,39 +67,6 @@ const BASE_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 8_000;
 /** Past this, a rate-limit reset is too far away to wait for inside one user action. */
 const MAX_RESET_WAIT_MS = 30_000;
-
-export function retryAfterMs(headers: Headers, now: number): number | undefined {
-  const v = headers.get('retry-after');
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function statusCode(status: number, extra?: Partial<Record<number, ErrorCode>>): ErrorCode {
-  const mapped = extra?.[status];
-  if (mapped) return mapped;
-  if (status === 400 || status === 422) return 'bad_request';
-  if (status === 401 || status === 403) return 'unauthorized';
-  if (status === 404) return 'not_found';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 429) return 'rate_limited';
-  return 'vendor_error';
-}
-
-const REASONS: Record<ErrorCode, string> = {
-  bad_request: 'rejected the request',
-  not_found: 'not found',
-  conflict: 'conflict: the resource changed',
-  approval_required: 'approval required',
-  unauthorized: 'bad or insufficient token',
-  unreachable: 'unreachable',
-  timeout: 'timed out',
-  rate_limited: 'rate limited',
-  vendor_error: 'server error',
-  blocked: 'blocked',
-  internal: 'internal error',
-};
 
 /** Where the request went, without query strings (they may carry keys) or credentials. */
 export function safeTarget(method: string, url: string): string {
@@ -173,7 +143,8 @@ async function follow(call: HttpCall, deps: HttpDeps, init: RequestInit, target:
     const res = await deps.fetch(url, { ...init, redirect: 'manual' });
     if (res.status < 300 || res.status > 399 || res.status === 304) return res;
     const location = res.headers.get('location');
-    const next = location ? new URL(location, url) : null;
+    // A Location that is not a URL is the server's fault, named as such — not a TypeError read as "unreachable".
+    const next = location && URL.canParse(location, url) ? new URL(location, url) : null;
     const sameOrigin = next !== null && next.origin === new URL(url).origin;
     if (sameOrigin && call.method === 'GET' && hop < MAX_REDIRECTS) {
       await res.body?.cancel();
@@ -181,12 +152,18 @@ async function follow(call: HttpCall, deps: HttpDeps, init: RequestInit, target:
       continue;
     }
     await res.body?.cancel();
-    const where = next ? `${next.origin}${next.pathname}` : 'nowhere (no Location header)';
-    const why = !sameOrigin
-      ? 'another origin: Rampart does not send the connection’s credentials there — if that is the server, use its URL'
-      : call.method !== 'GET'
-        ? 'the same origin, but only reads follow redirects'
-        : `the same origin, past ${MAX_REDIRECTS} hops`;
+    const where = next
+      ? `${next.origin}${next.pathname}`
+      : location
+        ? 'a Location header that is not a URL'
+        : 'nowhere (no Location header)';
+    const why = !next
+      ? 'so there is nothing to follow'
+      : !sameOrigin
+        ? 'another origin: Rampart does not send the connection’s credentials there — if that is the server, use its URL'
+        : call.method !== 'GET'
+          ? 'the same origin, but only reads follow redirects'
+          : `the same origin, past ${MAX_REDIRECTS} hops`;
     throw new RampartError(
       'vendor_error',
       `${call.vendor}: redirected (HTTP ${res.status} on ${target}) to ${where}, ${why}`,
@@ -210,7 +187,10 @@ async function send<T>(call: HttpCall, deps: HttpDeps, secrets: readonly string[
   }
 
   let lastError: RampartError | undefined;
+  const startedAt = deps.now();
+  let made = 0;
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    made = attempt;
     const deadline = AbortSignal.timeout(call.timeoutMs);
     const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
     let waitMs: number | undefined;
@@ -258,5 +238,12 @@ async function send<T>(call: HttpCall, deps: HttpDeps, secrets: readonly string[
       : 0;
     await deps.sleep(Math.max(waitMs ?? 0, backoff));
   }
-  throw lastError ?? new RampartError('internal', `${call.vendor}: request failed (${target})`);
+  if (!lastError) throw new RampartError('internal', `${call.vendor}: request failed (${target})`);
+  throw made > 1 ? withAttempts(lastError, made, deps.now() - startedAt) : lastError;
+}
+
+/** "timed out after 10000 ms" for a Test that took 31 s reads as a lie: say the retries too. */
+function withAttempts(e: RampartError, made: number, elapsedMs: number): RampartError {
+  const seconds = elapsedMs >= 10_000 ? Math.round(elapsedMs / 1000) : Math.round(elapsedMs / 100) / 10;
+  return new RampartError(e.code, `${e.message}; ${made} attempts over ${seconds} s`, e.details);
 }

@@ -36,6 +36,9 @@ beforeAll(async () => {
     else if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
     else if (req.url === '/new') res.writeHead(200, { 'content-type': 'application/json' }).end('{"moved":true}');
     else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
+    else if (req.url === '/bad-location') res.writeHead(302, { location: 'http://[::1' }).end();
+    else if (req.url === '/hang')
+      return; // never answers: each attempt runs into its deadline
     else if (req.url === '/echo-cut') {
       // The secret straddles the 300th character, where the message is cut.
       const message = 'x'.repeat(300 - Math.floor(echoed.length / 2)) + echoed;
@@ -78,6 +81,23 @@ describe('the HTTP client against a hostile server', () => {
     expect(write.message).toContain('only reads follow redirects');
     const loop = await failure(get('/loop'));
     expect(loop.message).toContain('past 5 hops');
+  });
+
+  it('a Location that is not a URL is named as the server’s answer, not reported as unreachable', async () => {
+    const e = await failure(get('/bad-location'));
+    expect(e.code).toBe('vendor_error');
+    expect(e.message).toContain(
+      `redirected (HTTP 302 on GET ${origin}/bad-location) to a Location header that is not a URL`,
+    );
+  });
+
+  it('a timeout after retries says how many attempts it made, not only the per-attempt deadline', async () => {
+    const call = { vendor: 'Datadog', method: 'GET' as const, url: `${origin}/hang`, headers, timeoutMs: 150 };
+    const once = await failure(httpJson({ ...call, idempotent: true, maxAttempts: 1 }));
+    expect(once.message).toMatch(/timed out after 150 ms \(GET [^)]*\/hang\)$/);
+    const retried = await failure(httpJson({ ...call, idempotent: true, maxAttempts: 2 }));
+    expect(retried.code).toBe('timeout');
+    expect(retried.message).toMatch(/timed out after 150 ms \(GET [^)]*\/hang\); 2 attempts over \d+(\.\d)? s$/);
   });
 
   it('masks an echoed secret before cutting the message, so no fragment of it survives', async () => {

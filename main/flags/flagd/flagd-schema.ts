@@ -144,7 +144,8 @@ function parseUncached(file: string, text: string): FlagdDocument {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // V8 quotes the start of the text, newlines and all: escaped, so the error stays the one line it must be.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
     const at = /position (\d+)/.exec(message);
     const where = at
       ? (({ line, column }) => ` at line ${line}, column ${column}`)(lineAndColumn(text, Number(at[1])))

@@ -99,6 +99,13 @@ describe('flagd adapter: a malformed file', () => {
     expect(err.message).toMatch(/not valid JSON at line 3, column \d+/);
   });
 
+  it('keeps a JSON syntax error on one line, though V8 quotes the text with its newlines', async () => {
+    tmp = tempFlagFile('not json {\n');
+    const err = await rejection(storeFor(tmp.file).getFlag('a'));
+    expect(err.message).toContain('"not json {\\n" is not valid JSON');
+    expect(err.message).not.toContain('\n');
+  });
+
   it('never writes over a file it could not parse', async () => {
     const broken = JSON.stringify(SAMPLE, null, 2).replace('"ENABLED"', '"ENABLED",,');
     tmp = tempFlagFile(broken);
