@@ -28,7 +28,7 @@ const NOT_SECRET = new Set([
 /**
  * Every secret a call carries, longest first: each header value (but protocol headers), the credential after an
  * auth scheme (`Bearer x` → x), a Basic credential decoded (`user:pass` and `pass`), the caller's extra secrets,
- * and the %-encoded form of each (a vendor echoing a query string).
+ * and the %-encoded and base64-embedded forms of each (a vendor echoing a query string, or the request encoded).
  */
 export function secretsOfCall(
   headers: Record<string, string> | undefined,
@@ -40,6 +40,7 @@ export function secretsOfCall(
     found.add(s);
     const encoded = encodeURIComponent(s);
     if (encoded !== s) found.add(encoded);
+    for (const core of base64Cores(s)) found.add(core);
   };
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (NOT_SECRET.has(name.toLowerCase()) || typeof value !== 'string') continue;
@@ -55,6 +56,29 @@ export function secretsOfCall(
   }
   for (const s of extra) add(s);
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** Shorter base64 runs are not masked: they would match ordinary base64 content by chance. */
+const MIN_BASE64_CORE = 12;
+
+/**
+ * The secret as it appears inside any base64 text that contains it (a server echoing the request base64-encoded):
+ * for each of the 3 byte alignments, the characters that depend on the secret's bytes alone — the ones shared by
+ * the neighbours' bits are cut off at both ends. Standard and URL-safe alphabets.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const cores: string[] = [];
+  for (const align of [0, 1, 2]) {
+    const total = align + bytes.length;
+    const text = Buffer.concat([Buffer.alloc(align), bytes]).toString('base64');
+    const core = text.slice([0, 2, 3][align], Math.floor(total / 3) * 4);
+    if (core.length < MIN_BASE64_CORE) continue;
+    cores.push(core);
+    const urlSafe = core.replace(/\+/g, '-').replace(/\//g, '_');
+    if (urlSafe !== core) cores.push(urlSafe);
+  }
+  return cores;
 }
 
 export function redactText(text: string, secrets: readonly string[]): string {

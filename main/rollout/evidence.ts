@@ -94,7 +94,8 @@ export function judgeIntent(
   const seen = inWindow.find((s) => sighted(s, intent, step));
   const alreadyThere = reachesTarget(intent.from, intent.to, step, intent.action) && intent.action !== 'rollback';
   const landed = seen !== undefined || alreadyThere;
-  const target = intent.action === 'rollback' ? 'no treatment' : describePoint(intent.to);
+  // Said positively: "no treatment was never seen" read as a double negative.
+  const target = intent.action === 'rollback' ? 'the control for everyone' : describePoint(intent.to);
   const proof = seen
     ? `${target} seen in ${seen.source} at ${new Date(seen.at).toISOString()}`
     : alreadyThere

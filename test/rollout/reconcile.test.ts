@@ -147,6 +147,22 @@ describe('reconcile from another door', () => {
     });
   });
 
+  it('an orphaned rollback the store never shows: failed, said without a double negative', async () => {
+    const { store, service, deadWriter } = setup(25);
+    const r = deadWriter().intent({
+      ...head(25, 0),
+      action: 'rollback',
+      from: { enabled: null, exposure: null },
+      to: { enabled: null, exposure: 0 },
+    });
+    await service.reconcile();
+    const row = store.audit.get(r.actionId);
+    expect(row?.result).toBe('reconciled-failed');
+    const evidence = (row?.detail as { evidence?: string } | null)?.evidence ?? '';
+    expect(evidence).toMatch(/^not applied: the store shows .*25%.* and the control for everyone was never seen/);
+    expect(evidence).not.toMatch(/no treatment was never/);
+  });
+
   it("keeps a dead owner's timed-out write unknown while a slow vendor could still apply it", async () => {
     for (const [grace, expected] of [
       [60_000, 'unknown'],
