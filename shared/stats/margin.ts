@@ -61,7 +61,7 @@ export function formatRelativeInterval(ci: readonly [number, number]): string {
 export function marginPhrase(outcome: MarginOutcome, margin: number, direction: 'higher' | 'lower' | 'same'): string {
   const allowed = `the allowed +${formatLimit(margin)}`;
   if (outcome === 'fail') return `entirely above ${allowed}: fail`;
-  if (outcome === 'inconclusive') return `straddles ${allowed}: not yet decided, keep baking`;
+  if (outcome === 'inconclusive') return `on both sides of ${allowed}: not yet decided, keep baking`; // "the interval is …"
   if (direction === 'lower') return `entirely below ${allowed}, and lower than the baseline: pass (an improvement)`;
   if (direction === 'higher') return `higher than the baseline but entirely below ${allowed}: pass`;
   return `entirely below ${allowed}: pass`;

@@ -54,7 +54,7 @@ describe('latency metrics: Hodges–Lehmann shift / baseline median, tie-aware i
     expect(m.verdict).toBe('inconclusive');
     expect(m.relativeCi?.[0]).toBeLessThan(0.1);
     expect(m.relativeCi?.[1]).toBeGreaterThan(0.1);
-    expect(m.reason).toMatch(/straddles the allowed \+10%: not yet decided, keep baking$/);
+    expect(m.reason).toMatch(/the interval is on both sides of the allowed \+10%: not yet decided, keep baking$/);
   });
 
   it('one extreme minute in a baseline of 30 does not hide a +20% regression (a mean ratio would)', () => {
