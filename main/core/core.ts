@@ -311,7 +311,6 @@ export function createCore(opts: CoreOptions) {
       // Edits made while Rampart was closed: diff the last known state against the store, then start watching.
       await flags.recordOfflineEdits().catch(() => undefined);
       // Stores that push edits (flagd's file watch) start watching now; the others are polled below.
-      flags.startWatching();
       // A connection whose store cannot be built (a flagd record with a relative path) is that connection's error in
       // flags:list; it must not stop the others from starting.
       for (const c of connections.list()) {

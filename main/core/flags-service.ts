@@ -2,7 +2,6 @@ import { isFlagConnection, type Connection } from '../../shared/domain/connectio
 import { changeLabel, type FlagChange, type FlagState } from '../../shared/domain/flags';
 import type { FlagRow } from '../../shared/contract/requests';
 import { isRampartError, partialFailure } from '../../shared/errors';
-import type { FlagStore } from '../flags/flag-store';
 import type { FlagChangeStore } from '../store/flag-changes';
 import type { Records } from '../store/records';
 import type { EventBus } from './event-bus';
@@ -52,28 +51,18 @@ export function createFlagsService(deps: {
 }) {
   const { connections, changes, records, bus, now } = deps;
   const unwatch = new Map<string, () => void>();
-  const built = new Map<string, FlagStore>();
-  // Only a live core (the app, `serve`, `autopilot`: `core.start()`) watches. A one-shot CLI command lives for
-  // milliseconds: its watches would see nothing, and would print a warning about every other broken flag file.
-  let live = false;
 
-  function watchStore(id: string, store: FlagStore): void {
-    unwatch.get(id)?.();
-    unwatch.delete(id);
+  // Start watching stores that can push (flagd files) as soon as their adapter exists.
+  connections.onFlagStore((c, store) => {
+    unwatch.get(c.id)?.();
     if (!store.watch) return;
     unwatch.set(
-      id,
+      c.id,
       store.watch((seen) => {
         changes.add(seen);
         bus.emit('flags:changed', { changes: seen });
       }),
     );
-  }
-
-  // Stores that can push (flagd files) are watched as soon as their adapter exists, once the core is live.
-  connections.onFlagStore((c, store) => {
-    built.set(c.id, store);
-    if (live) watchStore(c.id, store);
   });
 
   async function flagsOf(c: Connection): Promise<{ flags: FlagState[]; stale: FlagRow['stale'] }> {
@@ -262,12 +251,6 @@ export function createFlagsService(deps: {
     changesIn,
     pollRecent,
     recordOfflineEdits,
-    /** The core went live: watch every store built so far (of connections that still exist) and each one built later. */
-    startWatching(): void {
-      live = true;
-      const ids = new Set(connections.list().map((c) => c.id));
-      for (const [id, store] of built) if (ids.has(id) && !unwatch.has(id)) watchStore(id, store);
-    },
     close(): void {
       for (const u of unwatch.values()) u();
       unwatch.clear();
